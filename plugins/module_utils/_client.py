@@ -1,0 +1,436 @@
+# -*- coding: utf-8 -*-
+# Copyright: oktaops.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Internal to the oktaops.okta collection: no stable API, may change without notice.
+"""HTTP client for the Okta Management API.
+
+Pure code: it knows nothing of Ansible. It authenticates, verifies TLS, retries rate limits and
+transient failures, follows pagination and turns every failure into one typed exception,
+:class:`OktaError`. The module layer turns that exception into ``fail_json``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import platform
+import random
+import re
+import time
+import traceback
+
+from urllib.parse import urlsplit, urlunsplit
+
+try:
+    import requests
+except ImportError:  # pragma: no cover - reported by the module layer
+    requests = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    REQUESTS_IMPORT_ERROR = None
+
+from ansible_collections.oktaops.okta.plugins.module_utils._version import COLLECTION_VERSION
+
+USER_AGENT = "oktaops.okta/{0} python/{1} {2}/{3}".format(
+    COLLECTION_VERSION, platform.python_version(), platform.system(), platform.release()
+)
+
+RETRY_STATUSES = (500, 502, 503, 504)
+MAX_RATE_LIMIT_WAIT = 120.0
+BACKOFF_BASE = 1.0
+BACKOFF_CAP = 30.0
+PAGE_LIMIT = 200
+LOOPBACK_NAMES = ("localhost",)
+
+_LINK_RE = re.compile(r'<([^>]+)>\s*;\s*([^,]*)')
+
+
+class OktaError(Exception):
+    """Any failure talking to Okta.
+
+    ``kind`` says what happened: ``http`` (Okta answered with an error status), ``network``
+    (connection failed or dropped), ``timeout``, ``tls`` (certificate verification failed),
+    ``invalid_response`` (a body that is not the JSON Okta sends) or ``config`` (the client was
+    given settings it cannot use; nothing was sent).
+    """
+
+    def __init__(self, reason, kind="http", status=None, error_code=None, error_summary=None,
+                 error_causes=None, error_id=None, request_id=None, method=None, path=None, attempts=None):
+        super(OktaError, self).__init__(reason)
+        self.reason = reason
+        self.kind = kind
+        self.status = status
+        self.error_code = error_code
+        self.error_summary = error_summary
+        self.error_causes = error_causes or []
+        self.error_id = error_id
+        self.request_id = request_id
+        self.method = method
+        self.path = path
+        self.attempts = attempts
+
+    def fields(self):
+        """The structured keys a failed task returns beside ``msg``."""
+        return dict(
+            status=self.status,
+            error_code=self.error_code,
+            error_summary=self.error_summary,
+            error_causes=list(self.error_causes),
+            error_id=self.error_id,
+            request_id=self.request_id,
+        )
+
+    def has_cause(self, text):
+        text = text.lower()
+        return any(text in (cause or "").lower() for cause in self.error_causes)
+
+
+class OktaResponse(object):
+    """A successful answer: status, headers and the decoded JSON body."""
+
+    def __init__(self, status, headers, body, request_id):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.request_id = request_id
+
+
+def normalise_org_url(org_url):
+    """Return ``https://host[:port]`` for a usable org URL, or raise OktaError(kind='config').
+
+    A bare host name gets ``https://``; a trailing slash is dropped. Plain ``http://`` is allowed for
+    loopback hosts only (a local emulator or tunnel); anything else must use TLS. Admin hosts
+    (``acme-admin.okta.com``) are refused with the URL to use instead.
+    """
+    if not org_url or not org_url.strip():
+        raise OktaError("org_url is empty", kind="config")
+    raw = org_url.strip()
+    if "://" not in raw:
+        raw = "https://" + raw
+    parts = urlsplit(raw)
+    if "@" in parts.netloc:
+        # Checked first, so no message below ever repeats a password given in the URL.
+        raise OktaError("org_url must not contain credentials", kind="config")
+    scheme = parts.scheme.lower()
+    if scheme not in ("https", "http"):
+        raise OktaError("org_url must start with https:// (got scheme '{0}')".format(parts.scheme[:20]), kind="config")
+    try:
+        host = parts.hostname
+        port = parts.port
+    except ValueError:
+        raise OktaError("org_url '{0}' has an invalid port".format(org_url), kind="config")
+    if not host:
+        raise OktaError("org_url '{0}' has no host name".format(org_url), kind="config")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise OktaError(
+            "org_url must be the base URL of the Okta org, such as https://acme.okta.com, without a path "
+            "or query (got '{0}')".format(urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))),
+            kind="config")
+    first_label = host.split(".")[0]
+    if first_label.endswith("-admin"):
+        fixed = host.replace(first_label, first_label[:-len("-admin")], 1)
+        raise OktaError(
+            "org_url points at the Admin Console host '{0}'; the API lives on the org host: use "
+            "https://{1}{2}".format(host, fixed, ":{0}".format(port) if port else ""),
+            kind="config")
+    if scheme == "http" and not is_loopback(host):
+        raise OktaError(
+            "org_url must use https://; plain http:// is accepted only for loopback hosts "
+            "(127.0.0.0/8, ::1, localhost), and '{0}' is not one".format(host),
+            kind="config")
+    netloc = host if ":" not in host else "[{0}]".format(host)
+    if port:
+        netloc = "{0}:{1}".format(netloc, port)
+    return "{0}://{1}".format(scheme, netloc)
+
+
+def is_loopback(host):
+    host = host.lower().strip("[]")
+    if host in LOOPBACK_NAMES or host == "::1":
+        return True
+    octets = host.split(".")
+    return len(octets) == 4 and octets[0] == "127" and all(o.isdigit() and 0 <= int(o) <= 255 for o in octets)
+
+
+def parse_links(header):
+    """Map ``rel`` to URL for an RFC 8288 ``Link`` header."""
+    links = {}
+    for url, params in _LINK_RE.findall(header or ""):
+        for param in params.split(";"):
+            name, _sep, value = param.strip().partition("=")
+            if name.strip().lower() == "rel":
+                for rel in value.strip().strip('"').split():
+                    links[rel] = url
+    return links
+
+
+def _http_date(value):
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed.timestamp() if parsed else None
+
+
+def _int_header(headers, name):
+    try:
+        return int(str(headers.get(name)).split(",", maxsplit=1)[0].strip())
+    except (TypeError, ValueError):
+        return None
+
+
+class OktaClient(object):
+    """A small client for the Okta Management API on one ``requests.Session``.
+
+    ``on_retry`` is called with a sentence for every retry (the module layer turns it into a
+    warning). ``sleep``, ``clock`` and ``rand`` are injectable so waits can be tested without time
+    passing.
+    """
+
+    def __init__(self, org_url, api_token=None, access_token=None, validate_certs=True, ca_path=None,
+                 timeout=30, retries=5, on_retry=None, sleep=time.sleep, clock=time.time, rand=random.random,
+                 session=None):
+        if requests is None:
+            raise OktaError("the Python library 'requests' is required", kind="config")
+        if bool(api_token) == bool(access_token):
+            raise OktaError("exactly one of api_token and access_token must be given", kind="config")
+        self.base_url = normalise_org_url(org_url)
+        token = (api_token or access_token).strip()
+        if not token or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in token):
+            raise OktaError("the {0} is empty or contains spaces or control characters".format(
+                "api_token" if api_token else "access_token"), kind="config")
+        self._authorization = "{0} {1}".format("SSWS" if api_token else "Bearer", token)
+        self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        self.ca_path = ca_path
+        self.timeout = timeout
+        self.retries = max(0, int(retries))
+        self.on_retry = on_retry or (lambda message: None)
+        self.sleep = sleep
+        self.clock = clock
+        self.rand = rand
+        self.session = session or requests.Session()
+        self.session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
+        self.requests_sent = 0
+        self._pause_until = None
+
+    # -- low level -----------------------------------------------------------------------------
+
+    def url_for(self, path):
+        if path.startswith("https://") or path.startswith("http://"):
+            return path
+        return self.base_url + path
+
+    def request(self, method, path, params=None, body=None):
+        """Send one API call with retries; return an OktaResponse or raise OktaError."""
+        url = self.url_for(path)
+        short_path = urlsplit(url).path
+        headers = {"Authorization": self._authorization}
+        data = None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            data = json.dumps(body, separators=(",", ":"))
+        attempts = 0
+        retry_for = None
+        while True:
+            attempts += 1
+            self._respect_pause()
+            send_headers = dict(headers)
+            if retry_for is not None:
+                send_headers["X-Okta-Retry-Count"] = str(attempts - 1)
+                if retry_for:
+                    send_headers["X-Okta-Retry-For"] = retry_for
+            failure, wait, resp = self._attempt(method, url, short_path, params, data, send_headers, attempts)
+            if failure is None:
+                self._note_rate_limit(resp)
+                return self._success(resp, method, short_path, attempts)
+            if wait is None or attempts > self.retries:
+                if attempts > 1 and failure.kind != "config":
+                    failure.reason = "{0} (gave up after {1} attempts)".format(failure.reason, attempts)
+                raise failure
+            retry_for = failure.request_id or ""
+            self.on_retry(
+                "{0} {1}: {2}; retrying in {3:.1f} s (retry {4} of {5})".format(
+                    method, short_path, failure.reason, wait, attempts, self.retries))
+            self.sleep(wait)
+
+    def _attempt(self, method, url, short_path, params, data, headers, attempts):
+        """One HTTP exchange. Returns (failure or None, seconds to wait before a retry or None, response)."""
+        try:
+            self.requests_sent += 1
+            resp = self.session.request(method, url, params=params, data=data, headers=headers,
+                                        timeout=self.timeout, verify=self.verify, allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            return self._tls_error(exc, method, short_path, attempts), None, None
+        except requests.exceptions.Timeout:
+            failure = OktaError(
+                "no answer from Okta within the timeout of {0} s".format(self.timeout),
+                kind="timeout", method=method, path=short_path, attempts=attempts)
+            return failure, self._backoff(attempts), None
+        except requests.exceptions.ConnectionError as exc:
+            failure = OktaError(
+                "the connection to {0} failed or was dropped ({1})".format(self.base_url, _short_exc(exc)),
+                kind="network", method=method, path=short_path, attempts=attempts)
+            return failure, self._backoff(attempts), None
+        except requests.exceptions.RequestException as exc:
+            # The text of these (InvalidHeader and the like) can quote request headers: name the class only.
+            failure = OktaError("the request could not be sent ({0})".format(type(exc).__name__),
+                                kind="network", method=method, path=short_path, attempts=attempts)
+            return failure, None, None
+        if 200 <= resp.status_code < 300:
+            return None, None, resp
+        failure = self._http_error(resp, method, short_path, attempts)
+        if resp.status_code == 429:
+            self._pause_until = None
+            return failure, self._rate_limit_wait(resp), resp
+        if resp.status_code in RETRY_STATUSES:
+            return failure, self._backoff(attempts), resp
+        return failure, None, resp
+
+    def _success(self, resp, method, short_path, attempts):
+        request_id = resp.headers.get("X-Okta-Request-Id")
+        body = None
+        if resp.status_code != 204 and resp.content:
+            try:
+                body = resp.json()
+            except ValueError:
+                raise OktaError(
+                    "Okta answered {0} {1} with a body that is not JSON ({2}); a proxy or captive portal "
+                    "may be in the way".format(resp.status_code, resp.reason or "", _content_kind(resp)),
+                    kind="invalid_response", status=resp.status_code, request_id=request_id,
+                    method=method, path=short_path, attempts=attempts)
+        return OktaResponse(resp.status_code, resp.headers, body, request_id)
+
+    def _http_error(self, resp, method, short_path, attempts):
+        request_id = resp.headers.get("X-Okta-Request-Id")
+        payload = None
+        try:
+            payload = resp.json()
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict) and ("errorCode" in payload or "errorSummary" in payload):
+            causes = [c.get("errorSummary") for c in payload.get("errorCauses") or [] if isinstance(c, dict)]
+            summary = payload.get("errorSummary")
+            code = payload.get("errorCode")
+            reason = "Okta answered {0} {1}: {2}".format(resp.status_code, code or "", summary or "")
+            if causes:
+                reason = "{0} ({1})".format(reason, "; ".join(c for c in causes if c))
+            return OktaError(reason, status=resp.status_code, error_code=code, error_summary=summary,
+                             error_causes=causes, error_id=payload.get("errorId"), request_id=request_id,
+                             method=method, path=short_path, attempts=attempts)
+        if isinstance(payload, dict) and "error" in payload:
+            summary = payload.get("error_description")
+            reason = "Okta answered {0} {1}: {2}".format(resp.status_code, payload.get("error"), summary or "")
+            return OktaError(reason, status=resp.status_code, error_code=payload.get("error"),
+                             error_summary=summary, request_id=request_id, method=method, path=short_path,
+                             attempts=attempts)
+        reason = "Okta answered {0} {1} with a body that is not an Okta error ({2}); a proxy or load balancer " \
+                 "may have answered instead of Okta".format(resp.status_code, resp.reason or "", _content_kind(resp))
+        return OktaError(reason, status=resp.status_code, request_id=request_id, method=method, path=short_path,
+                         attempts=attempts)
+
+    def _tls_error(self, exc, method, short_path, attempts):
+        text = str(exc)
+        if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+            where = "the CA bundle in ca_path ({0})".format(self.ca_path) if self.ca_path else "the system CA bundle"
+            reason = ("TLS certificate verification failed for {0}: its certificate is not trusted by {1}. "
+                      "If the org sits behind a TLS-inspecting proxy, set ca_path to a PEM bundle with that "
+                      "proxy's CA; do not turn validate_certs off against a real org".format(self.base_url, where))
+        else:
+            reason = "the TLS handshake with {0} failed ({1})".format(self.base_url, _short_exc(exc))
+        return OktaError(reason, kind="tls", method=method, path=short_path, attempts=attempts)
+
+    # -- waiting -------------------------------------------------------------------------------
+
+    def _server_seconds_until_reset(self, resp):
+        """Seconds until X-Rate-Limit-Reset, measured on the server's own clock (its Date header)."""
+        reset = _int_header(resp.headers, "X-Rate-Limit-Reset")
+        if reset is None:
+            return None
+        now = _http_date(resp.headers.get("Date"))
+        if now is None:
+            now = self.clock()
+        return max(0.0, reset - now)
+
+    def _rate_limit_wait(self, resp):
+        limit = _int_header(resp.headers, "X-Rate-Limit-Limit")
+        remaining = _int_header(resp.headers, "X-Rate-Limit-Remaining")
+        until_reset = self._server_seconds_until_reset(resp)
+        if until_reset is None or (limit == 0 and remaining == 0):
+            # No reset given, or a concurrent-request limit: that clears as soon as any request ends.
+            return self._backoff(1)
+        # Date has whole-second precision: up to one second of jitter covers it and spreads the
+        # callers that all wake at the reset.
+        return min(MAX_RATE_LIMIT_WAIT, until_reset + 0.1 + 0.9 * self.rand())
+
+    def _backoff(self, attempts):
+        ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** (attempts - 1)))
+        return ceiling * (0.5 + 0.5 * self.rand())
+
+    def _note_rate_limit(self, resp):
+        """After the last request of a window, wait for the reset instead of spending a request on a 429."""
+        if _int_header(resp.headers, "X-Rate-Limit-Remaining") == 0 and _int_header(resp.headers, "X-Rate-Limit-Limit"):
+            until_reset = self._server_seconds_until_reset(resp)
+            if until_reset is not None:
+                self._pause_until = self.clock() + min(MAX_RATE_LIMIT_WAIT, until_reset + 0.1 + 0.9 * self.rand())
+                return
+        self._pause_until = None
+
+    def _respect_pause(self):
+        if self._pause_until is None:
+            return
+        wait = self._pause_until - self.clock()
+        self._pause_until = None
+        if wait > 0:
+            self.on_retry("the rate-limit window is used up (X-Rate-Limit-Remaining: 0); waiting "
+                          "{0:.1f} s for it to reset before the next request".format(wait))
+            self.sleep(wait)
+
+    # -- API -----------------------------------------------------------------------------------
+
+    def get_all(self, path, params=None):
+        """GET a list endpoint and follow every ``rel="next"`` link; return all items."""
+        items = []
+        resp = self.request("GET", path, params=params)
+        while True:
+            if not isinstance(resp.body, list):
+                raise OktaError("Okta answered GET {0} with {1} where a list was expected".format(
+                    path, type(resp.body).__name__), kind="invalid_response", status=resp.status,
+                    request_id=resp.request_id, method="GET", path=path)
+            items.extend(resp.body)
+            next_url = parse_links(resp.headers.get("Link")).get("next")
+            if not next_url:
+                return items
+            link, base = urlsplit(next_url), urlsplit(self.base_url)
+            if (link.scheme.lower(), link.netloc.lower()) != (base.scheme.lower(), base.netloc.lower()):
+                raise OktaError("Okta's next-page link points at another origin ({0}://{1}); refusing to send "
+                                "the token there".format(link.scheme, link.netloc), kind="invalid_response",
+                                method="GET", path=path)
+            resp = self.request("GET", next_url)
+
+    def find_apps_by_label(self, label):
+        """Apps whose label is exactly ``label`` (case-sensitive). ``q`` is a prefix search on
+        name and label, so the candidates are filtered here; every page is read."""
+        candidates = self.get_all("/api/v1/apps", params={"q": label, "limit": PAGE_LIMIT})
+        return [app for app in candidates if isinstance(app, dict) and app.get("label") == label]
+
+    def get_json(self, path):
+        return self.request("GET", path).body
+
+    def put_json(self, path, body):
+        return self.request("PUT", path, body=body).body
+
+
+def _short_exc(exc):
+    text = str(exc)
+    # urllib3 wraps the interesting part deep inside; keep the innermost reason short.
+    match = re.search(r"\(Caused by [A-Za-z]+\((.*)\)\)$", text)
+    if match:
+        text = match.group(1)
+    return text[:300]
+
+
+def _content_kind(resp):
+    ctype = (resp.headers.get("Content-Type") or "no content type").split(";")[0]
+    return "{0}, {1} bytes".format(ctype, len(resp.content or b""))

@@ -1,0 +1,165 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: oktaops.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: okta_app_feature_info
+short_description: Read the provisioning features of an Okta app
+version_added: 0.1.0
+description:
+  - Reads one or all Application Features of an Okta app, C(USER_PROVISIONING) (Provisioning > To App) and
+    C(INBOUND_PROVISIONING) (Provisioning > To Okta), with C(GET /api/v1/apps/{appId}/features[/{feature}]).
+  - Without O(feature) it makes one request for the list; with it, one request for that feature (plus the
+    label lookup when O(app_label) is used).
+  - When the app's provisioning is not enabled, Okta refuses to return features; the module then succeeds with
+    RV(features=[]) and RV(provisioning_enabled=false) instead of failing.
+  - Never changes anything.
+author:
+  - oktaops.okta maintainers (@oktaops)
+options:
+  feature:
+    description:
+      - The feature to read. Without it, every feature of the app is returned.
+    type: str
+    choices: [USER_PROVISIONING, INBOUND_PROVISIONING]
+extends_documentation_fragment:
+  - oktaops.okta.okta
+  - oktaops.okta.okta.APP
+  - oktaops.okta.okta.ACTIONGROUP
+  - oktaops.okta.attributes
+  - oktaops.okta.attributes.INFO_MODULE
+seealso:
+  - module: oktaops.okta.okta_app_feature
+    description: Configure the capabilities of a feature, idempotently.
+  - name: Application Features API
+    description: Okta's reference for the endpoints this module reads.
+    link: https://developer.okta.com/docs/api/openapi/okta-management/management/tag/ApplicationFeatures/
+"""
+
+EXAMPLES = r"""
+- name: Read every provisioning feature of an app
+  oktaops.okta.okta_app_feature_info:
+    org_url: https://acme.okta.com
+    api_token: "{{ okta_api_token }}"
+    app_id: 0oa1abcdEFGH2345ijk6
+  register: slack_features
+
+- name: Show the To App settings
+  ansible.builtin.debug:
+    var: slack_features.features
+
+- name: Read one feature of an app found by its label, credentials set once for the play
+  module_defaults:
+    group/oktaops.okta.okta:
+      org_url: https://acme.okta.com
+      api_token: "{{ okta_api_token }}"
+  block:
+    - name: Read INBOUND_PROVISIONING of the app labelled Slack
+      oktaops.okta.okta_app_feature_info:
+        app_label: Slack
+        feature: INBOUND_PROVISIONING
+      register: inbound
+
+    - name: Fail unless a daily full import is scheduled
+      ansible.builtin.assert:
+        that:
+          - inbound.provisioning_enabled
+          - inbound.features[0].capabilities.importSettings.schedule.status == 'ENABLED'
+
+- name: Read with the credentials from the environment (OKTA_ORG_URL and OKTA_API_TOKEN)
+  oktaops.okta.okta_app_feature_info:
+    app_id: 0oa1abcdEFGH2345ijk6
+  register: features
+"""
+
+RETURN = r"""
+app_id:
+  description: The id of the app, as given or as found from O(app_label).
+  returned: always
+  type: str
+  sample: 0oa1abcdEFGH2345ijk6
+provisioning_enabled:
+  description:
+    - Whether provisioning is enabled for the app. When V(false), Okta returns no features and RV(features) is empty.
+  returned: always
+  type: bool
+  sample: true
+features:
+  description:
+    - The app's features as Okta returns them, with Okta's own keys. A list even when O(feature) is set.
+    - Okta spells the INBOUND username format key C(userNameFormat) in its answers.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The feature name.
+      type: str
+      sample: USER_PROVISIONING
+    status:
+      description: Whether the feature is enabled; follows the app's provisioning connection and is read-only.
+      type: str
+      sample: ENABLED
+    description:
+      description: Okta's description of the feature.
+      type: str
+      sample: User provisioning settings from Okta to a downstream application
+    capabilities:
+      description: The feature's settings, keyed as in Okta's API.
+      type: dict
+      sample:
+        create:
+          lifecycleCreate:
+            status: ENABLED
+        update:
+          lifecycleDeactivate:
+            status: ENABLED
+          profile:
+            status: DISABLED
+          password:
+            status: ENABLED
+            seed: RANDOM
+            change: CHANGE
+    _links:
+      description: Okta's links for the feature.
+      type: dict
+      sample:
+        self:
+          href: https://acme.okta.com/api/v1/apps/0oa1abcdEFGH2345ijk6/features/USER_PROVISIONING
+          hints:
+            allow: [GET, PUT]
+"""
+
+from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaError
+from ansible_collections.oktaops.okta.plugins.module_utils._module import OktaModule, is_provisioning_disabled
+
+
+def main():
+    module = OktaModule(
+        argument_spec=dict(feature=dict(type="str", choices=["USER_PROVISIONING", "INBOUND_PROVISIONING"])),
+        supports_check_mode=True,
+    )
+    app_id = module.resolve_app_id()
+    feature = module.params["feature"]
+    path = "/api/v1/apps/{0}/features".format(app_id)
+    if feature:
+        path = "{0}/{1}".format(path, feature)
+    try:
+        body = module.client.get_json(path)
+    except OktaError as exc:
+        if is_provisioning_disabled(exc):
+            module.exit_json(changed=False, app_id=app_id, features=[], provisioning_enabled=False)
+        what = "feature {0} of app {1}".format(feature, app_id) if feature else "the features of app {0}".format(app_id)
+        not_found = ("app {0} was not found, or it does not support {1}; check app_id".format(app_id, feature)
+                     if feature else "app {0} was not found; check app_id".format(app_id))
+        module.fail_okta("Cannot read {0}".format(what), exc, not_found=not_found, app_id=app_id)
+    features = body if isinstance(body, list) else [body]
+    module.exit_json(changed=False, app_id=app_id, features=features, provisioning_enabled=True)
+
+
+if __name__ == "__main__":
+    main()
