@@ -1,0 +1,212 @@
+"""Shared fixtures for the integration tests."""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+import requests
+
+REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+EMULATOR_SCRIPT = os.path.join(REPO_ROOT, "tests", "emulator", "okta_emulator.py")
+EMULATOR_SEED = os.path.join(REPO_ROOT, "tests", "emulator", "seed.json")
+
+
+class EmulatorProcess:
+    """Handle on an emulator running as a subprocess."""
+
+    def __init__(self, url, ca_file, proc, workdir):
+        self.url = url
+        self.ca_file = ca_file
+        self.proc = proc
+        self.workdir = workdir
+        self.seed = EMULATOR_SEED
+        # trust_env off: REQUESTS_CA_BUNDLE in the environment would otherwise override verify
+        self._session = requests.Session()
+        self._session.trust_env = False
+
+    def admin(self, method, path, json=None):
+        """Call an admin endpoint; returns the parsed JSON answer (raises on HTTP errors)."""
+        resp = self._session.request(method, self.url + path, json=json, verify=self.ca_file, timeout=10)
+        resp.raise_for_status()
+        return resp.json()
+
+    def reset(self):
+        return self.admin("POST", "/_admin/reset")
+
+    def requests(self):
+        return self.admin("GET", "/_admin/requests")
+
+    def state(self):
+        return self.admin("GET", "/_admin/state")
+
+    def close(self):
+        self._session.close()
+
+
+def _start_emulator(workdir, extra_args=()):
+    port_file = os.path.join(workdir, "port")
+    ca_file = os.path.join(workdir, "ca.pem")
+    log = open(os.path.join(workdir, "emulator.log"), "wb")
+    proc = subprocess.Popen(
+        [sys.executable, EMULATOR_SCRIPT, "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
+         "--ca-file", ca_file, "--seed", EMULATOR_SEED, *extra_args],
+        stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
+    )
+    log.close()
+    deadline = time.monotonic() + 20
+    url = None
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            with open(os.path.join(workdir, "emulator.log"), "rb") as fh:
+                raise RuntimeError("emulator exited early (rc=%s): %s" % (proc.returncode, fh.read().decode()))
+        if os.path.exists(port_file) and url is None:
+            with open(port_file) as fh:
+                url = "https://127.0.0.1:%s" % fh.read().strip()
+        if url is not None:
+            try:
+                if requests.get(url + "/_admin/health", verify=ca_file, timeout=2).json() == {"ok": True}:
+                    return EmulatorProcess(url, ca_file, proc, workdir)
+            except requests.RequestException:
+                pass
+        time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("emulator did not become healthy within 20 s")
+
+
+def _stop_emulator(emu):
+    emu.close()
+    emu.proc.terminate()
+    try:
+        emu.proc.wait(10)
+    except subprocess.TimeoutExpired:
+        emu.proc.kill()
+        emu.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    """The Okta emulator, started once per session as a subprocess (TLS, seed.json)."""
+    with tempfile.TemporaryDirectory(prefix="okta-emu-") as workdir:
+        emu = _start_emulator(workdir)
+        try:
+            yield emu
+        finally:
+            _stop_emulator(emu)
+
+
+@pytest.fixture
+def emu(emulator):
+    """The session emulator, reset to its seed before the test."""
+    emulator.reset()
+    yield emulator
+
+
+# ---------------------------------------------------------------------------------------------------
+# Running playbooks against the emulator
+# ---------------------------------------------------------------------------------------------------
+
+MANAGE_TOKEN = "00oktaops-emulator-manage-token-5f3a9c1e7b"
+READONLY_TOKEN = "00oktaops-emulator-readonly-token-8d2b4e6a0c"
+ACCESS_TOKEN = "eyJoktaops-emulator-access-token-c4e1b9"
+SLACK = "0oa1slk7q2HXw9ZbT5d7"
+ZOOM = "0oa3zmF9cLq2vHs4N5d7"
+ORG2ORG = "0oa5o2oT3bJ8pWe6C5d7"
+LEGACY_WIKI = "0oa6wikY4nG7sAf1D5d7"
+CALLBACKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "callback_plugins")
+# ansible-playbook finds this checkout as oktaops.okta through a collections path holding a link to it.
+COLLECTIONS_PATH = tempfile.mkdtemp(prefix="okta-collections-")
+os.makedirs(os.path.join(COLLECTIONS_PATH, "ansible_collections", "oktaops"))
+os.symlink(REPO_ROOT, os.path.join(COLLECTIONS_PATH, "ansible_collections", "oktaops", "okta"))
+
+
+class PlayResult:
+    """What one ansible-playbook run printed and the result of every task, in order."""
+
+    def __init__(self, rc, stdout, stderr, results, log_text):
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+        self.results = results
+        self.log_text = log_text
+
+    def __getitem__(self, index):
+        return self.results[index]["result"]
+
+    def status(self, index):
+        return self.results[index]["status"]
+
+    def everything(self):
+        """All text the run produced: stdout, stderr, the log file and the recorded results."""
+        import json as _json
+        return "\n".join([self.stdout, self.stderr, self.log_text, _json.dumps(self.results)])
+
+
+def run_playbook(emulator, tasks, check=False, diff=False, verbosity=0, token=MANAGE_TOKEN, defaults=None,
+                 extra_env=None, inventory=None, forks=None, play_extra=None, timeout=600):
+    """Run ``tasks`` (a list of task dicts) in one play against ``emulator``; return a PlayResult."""
+    import json as _json
+
+    workdir = tempfile.mkdtemp(prefix="okta-play-")
+    module_defaults = {"org_url": emulator.url, "ca_path": emulator.ca_file}
+    if token is not None:
+        module_defaults["api_token"] = token
+    module_defaults.update(defaults or {})
+    play = {"name": "test", "hosts": "all" if inventory else "localhost", "gather_facts": False,
+            "module_defaults": {"group/oktaops.okta.okta": module_defaults}, "tasks": tasks}
+    play.update(play_extra or {})
+    playbook = os.path.join(workdir, "play.yml")
+    with open(playbook, "w") as fh:
+        _json.dump([play], fh)  # JSON is YAML
+    inv = os.path.join(workdir, "inventory")
+    with open(inv, "w") as fh:
+        fh.write(inventory or "localhost ansible_connection=local\n")
+    results_file = os.path.join(workdir, "results.jsonl")
+    log_file = os.path.join(workdir, "ansible.log")
+    env = dict(os.environ)
+    env.update({
+        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_PATH,
+        "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS,
+        "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+        "OKTAOPS_RESULTS_FILE": results_file,
+        "ANSIBLE_LOG_PATH": log_file,
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "ANSIBLE_LOCALHOST_WARNING": "0",
+        "ANSIBLE_HOST_KEY_CHECKING": "0",
+    })
+    # Credentials reach the modules only through the playbook unless a test says otherwise.
+    for name in list(env):
+        if name.startswith("OKTA_"):
+            del env[name]
+    env.update(extra_env or {})
+    cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inv, playbook]
+    if check:
+        cmd.append("--check")
+    if diff:
+        cmd.append("--diff")
+    if verbosity:
+        cmd.append("-" + "v" * verbosity)
+    if forks:
+        cmd += ["--forks", str(forks)]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout, cwd=workdir, check=False)
+    results = []
+    if os.path.exists(results_file):
+        with open(results_file) as fh:
+            results = [_json.loads(line) for line in fh if line.strip()]
+    log_text = ""
+    if os.path.exists(log_file):
+        with open(log_file) as fh:
+            log_text = fh.read()
+    return PlayResult(proc.returncode, proc.stdout, proc.stderr, results, log_text)
+
+
+@pytest.fixture
+def play(emu):
+    """``play(tasks, **options)`` runs a playbook against the freshly reset emulator."""
+    def _play(tasks, **options):
+        return run_playbook(emu, tasks, **options)
+    return _play
