@@ -1,0 +1,504 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) oktaops.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# This file is internal to the oktaops.okta collection. It is not a public API and may change without notice.
+
+"""Pure logic for Okta application feature capabilities: no I/O, no AnsibleModule.
+
+Two spellings are used in this file:
+
+* the *option* spelling, snake_case, as the user writes it and as Ansible validates it
+  (``capabilities.update.password.seed``);
+* the *wire* spelling, Okta's camelCase schema names (``update.password.seed``,
+  ``importSettings.username.usernameFormat``).
+
+Both come from one table, ``_TABLE``, which also yields the argument spec, so the two can never drift apart.
+
+Flow used by the module::
+
+    problems = input_problems(feature, params)          # before any request
+    desired = to_wire(params)
+    result = plan(current_capabilities, desired)        # same call in check mode and real runs
+    problems = body_problems(feature, result.body)       # only when result.changed
+    returned = <PUT result.body>
+    missing = unapplied(desired, returned_capabilities)  # [] when Okta holds every desired leaf
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+FEATURES = ("USER_PROVISIONING", "INBOUND_PROVISIONING")
+
+_STATUS = ("DISABLED", "ENABLED")
+_SEED = ("OKTA", "RANDOM")
+_CHANGE = ("CHANGE", "KEEP_EXISTING")
+_MATCH = ("EMAIL", "USERNAME")
+_USERNAME_FORMAT = ("EMAIL", "CUSTOM")
+
+# Okta's schema spells it usernameFormat; Okta's own examples (and GET responses) use userNameFormat.
+WIRE_USERNAME_FORMAT = "usernameFormat"
+ALT_USERNAME_FORMAT = "userNameFormat"
+
+# Feature-level, read-only keys of an ApplicationFeature. They never belong in a capabilities body.
+_READ_ONLY_KEYS = ("name", "status", "description", "_links")
+
+_TIMEZONE_MAX = 64
+
+
+class _Field(object):
+    """One option / one wire property. A field with children is a block (dict), otherwise a leaf."""
+
+    __slots__ = ("name", "wire", "kind", "choices", "children", "aliases", "no_log", "required", "not_blank", "max_length")
+
+    def __init__(self, name, wire, kind="str", choices=None, children=(), aliases=(), no_log=None, required=(),
+                 not_blank=False, max_length=None):
+        self.name = name
+        self.wire = wire
+        self.kind = kind
+        self.choices = tuple(choices) if choices else None
+        self.children = tuple(children)
+        self.aliases = tuple(aliases)
+        self.no_log = no_log
+        self.required = tuple(required)  # wire names of children the schema requires
+        self.not_blank = not_blank
+        self.max_length = max_length
+
+    @property
+    def child_by_wire(self):
+        return dict((c.wire, c) for c in self.children)
+
+
+def _block(name, wire, children, **kwargs):
+    return _Field(name, wire, kind="dict", children=children, **kwargs)
+
+
+def _status():
+    return _Field("status", "status", choices=_STATUS)
+
+
+def _flag(name, wire):
+    return _Field(name, wire, kind="bool")
+
+
+def _schedule_import(name, wire):
+    return _block(name, wire, (
+        _Field("expression", "expression", not_blank=True),
+        _Field("timezone", "timezone", not_blank=True, max_length=_TIMEZONE_MAX),
+    ), required=("expression",))
+
+
+_TABLE = (
+    _block("create", "create", (
+        _block("lifecycle_create", "lifecycleCreate", (_status(),)),
+    )),
+    _block("update", "update", (
+        _block("profile", "profile", (_status(),)),
+        _block("lifecycle_deactivate", "lifecycleDeactivate", (_status(),)),
+        # A dict of settings, not a secret.
+        _block("password", "password", (
+            _status(),
+            _Field("seed", "seed", choices=_SEED),
+            _Field("change", "change", choices=_CHANGE),
+        ), no_log=False),
+    )),
+    _block("import_settings", "importSettings", (
+        _block("username", "username", (
+            _Field("username_format", WIRE_USERNAME_FORMAT, choices=_USERNAME_FORMAT, aliases=(ALT_USERNAME_FORMAT,)),
+            _Field("username_expression", "userNameExpression", not_blank=True),
+        ), required=(WIRE_USERNAME_FORMAT,)),
+        _block("schedule", "schedule", (
+            _status(),
+            _schedule_import("full_import", "fullImport"),
+            _schedule_import("incremental_import", "incrementalImport"),
+        )),
+    )),
+    _block("import_rules", "importRules", (
+        _block("user_create_and_match", "userCreateAndMatch", (
+            _Field("exact_match_criteria", "exactMatchCriteria", choices=_MATCH),
+            _flag("allow_partial_match", "allowPartialMatch"),
+            _flag("auto_confirm_partial_match", "autoConfirmPartialMatch"),
+            _flag("auto_confirm_exact_match", "autoConfirmExactMatch"),
+            _flag("auto_confirm_new_users", "autoConfirmNewUsers"),
+            _flag("auto_activate_new_users", "autoActivateNewUsers"),
+        )),
+    )),
+)
+
+_BY_NAME = dict((f.name, f) for f in _TABLE)
+_BY_WIRE = dict((f.wire, f) for f in _TABLE)
+
+# Top-level blocks of each feature (option names), and the ones Okta's schema requires (wire names).
+FEATURE_BLOCKS = {
+    "USER_PROVISIONING": ("create", "update"),
+    "INBOUND_PROVISIONING": ("import_settings", "import_rules"),
+}
+_FEATURE_REQUIRED = {
+    "USER_PROVISIONING": (),
+    "INBOUND_PROVISIONING": ("importSettings", "importRules"),
+}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Argument spec and option -> wire conversion
+# ---------------------------------------------------------------------------------------------------------------
+
+def _option_spec(fld):
+    spec = {"type": fld.kind}
+    aliases = [a for a in (fld.wire,) + fld.aliases if a != fld.name]
+    if aliases:
+        spec["aliases"] = aliases
+    if fld.choices:
+        spec["choices"] = list(fld.choices)
+    if fld.no_log is not None:
+        spec["no_log"] = fld.no_log
+    if fld.children:
+        spec["options"] = dict((c.name, _option_spec(c)) for c in fld.children)
+    return spec
+
+
+def capabilities_argument_spec():
+    """Return a fresh argument spec dict holding the single option ``capabilities``.
+
+    No option has a default: an option the user leaves out is unmanaged.
+    """
+    return {
+        "capabilities": {
+            "type": "dict",
+            "required": True,
+            "options": dict((f.name, _option_spec(f)) for f in _TABLE),
+        },
+    }
+
+
+def _to_wire(fields, params):
+    out = {}
+    if not isinstance(params, Mapping):
+        return out
+    for fld in fields:
+        value = params.get(fld.name)
+        if value is None:
+            continue
+        if fld.children:
+            sub = _to_wire(fld.children, value)
+            if sub:
+                out[fld.wire] = sub
+        else:
+            out[fld.wire] = copy.deepcopy(value)
+    return out
+
+
+def to_wire(params):
+    """Desired capabilities in Okta's wire spelling from the validated ``capabilities`` option value.
+
+    Only the canonical option names are read (Ansible also leaves alias keys in validated parameters);
+    None leaves and blocks left empty are dropped.
+    """
+    return _to_wire(_TABLE, params)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Input checks (before any request)
+# ---------------------------------------------------------------------------------------------------------------
+
+def _describe(option_path, wire_path):
+    """'capabilities.import_settings.schedule (importSettings.schedule)'."""
+    option = ".".join(("capabilities",) + tuple(option_path))
+    wire = ".".join(wire_path)
+    if tuple(option_path) == tuple(wire_path):
+        return option
+    return "%s (%s)" % (option, wire)
+
+
+def _article(feature):
+    # "a USER_PROVISIONING block", "an INBOUND_PROVISIONING block"
+    return "an" if feature.startswith("INBOUND") else "a"
+
+
+def _check_leaf_value(fld, value, where, problems):
+    if fld.kind == "bool":
+        if not isinstance(value, bool):
+            problems.append("%s must be a boolean, got %r" % (where, value))
+        return
+    if not isinstance(value, str):
+        problems.append("%s must be a string, got %r" % (where, value))
+        return
+    if fld.choices and value not in fld.choices:
+        problems.append("%s must be one of %s, got %r" % (where, ", ".join(fld.choices), value))
+    if fld.not_blank and not value.strip():
+        problems.append("%s must not be empty" % where)
+    if fld.max_length is not None and len(value) > fld.max_length:
+        problems.append("%s is %d characters long; Okta allows at most %d" % (where, len(value), fld.max_length))
+
+
+def _check_input(fld, value, option_path, wire_path, problems):
+    if value is None:
+        return
+    option_path = option_path + (fld.name,)
+    wire_path = wire_path + (fld.wire,)
+    where = _describe(option_path, wire_path)
+    if fld.children:
+        if not isinstance(value, Mapping):
+            problems.append("%s must be a dictionary, got %r" % (where, value))
+            return
+        for child in fld.children:
+            _check_input(child, value.get(child.name), option_path, wire_path, problems)
+    else:
+        _check_leaf_value(fld, value, where, problems)
+
+
+def input_problems(feature, params):
+    """Problems with the user's input that can be judged before any request. An empty list means fine.
+
+    ``params`` is the validated value of the ``capabilities`` option (option spelling, None for unset).
+    """
+    if feature not in FEATURES:
+        return ["feature must be one of %s, got %r" % (", ".join(FEATURES), feature)]
+    if params is None:
+        params = {}
+    if not isinstance(params, Mapping):
+        return ["capabilities must be a dictionary, got %r" % (params,)]
+
+    problems = []
+    own = FEATURE_BLOCKS[feature]
+    foreign_named = False
+    for fld in _TABLE:
+        if fld.name in own or params.get(fld.name) is None:
+            continue
+        foreign_named = True
+        owner = [f for f in FEATURES if fld.name in FEATURE_BLOCKS[f]][0]
+        problems.append("%s does not belong to %s; it is %s %s block"
+                        % (_describe((fld.name,), (fld.wire,)), feature, _article(owner), owner))
+
+    own_fields = [f for f in _TABLE if f.name in own]
+    for fld in own_fields:
+        _check_input(fld, params.get(fld.name), (), (), problems)
+
+    if not foreign_named and not _to_wire(own_fields, params):
+        problems.append("capabilities sets no value; name at least one setting to manage")
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Normalisation, merge, plan
+# ---------------------------------------------------------------------------------------------------------------
+
+def _normalise(value):
+    out = {}
+    for key, item in value.items():
+        if key == ALT_USERNAME_FORMAT:
+            if value.get(WIRE_USERNAME_FORMAT) is not None:
+                # Both spellings present: the schema's spelling wins (it is the one this collection writes).
+                continue
+            key = WIRE_USERNAME_FORMAT
+        if item is None:
+            continue
+        if isinstance(item, Mapping):
+            item = _normalise(item)
+            if not item:
+                continue
+        else:
+            item = copy.deepcopy(item)
+        out[key] = item
+    return out
+
+
+def normalise(caps):
+    """A new, comparable copy of a capabilities object, in any spelling Okta uses.
+
+    * ``userNameFormat`` becomes ``usernameFormat``; when both are present (and not None) ``usernameFormat``
+      is kept and ``userNameFormat`` dropped, since ``usernameFormat`` is the schema's spelling and the one
+      this collection writes;
+    * None leaves are dropped, so a null schedule import (``fullImport: null``) equals an absent one;
+    * dicts left empty are dropped;
+    * the feature-level read-only keys (name, status, description, _links) are dropped at the top level.
+
+    Never mutates its input; None or anything that is not a mapping gives ``{}``.
+    """
+    if not isinstance(caps, Mapping):
+        return {}
+    out = _normalise(caps)
+    for key in _READ_ONLY_KEYS:
+        out.pop(key, None)
+    return out
+
+
+def _merge_into(base, over):
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge_into(base[key], value)
+        else:
+            base[key] = copy.deepcopy(value)
+    return base
+
+
+def merge(current, desired):
+    """Deep merge of normalised ``desired`` into normalised ``current``; a new dict, inputs untouched.
+
+    Desired leaves win; everything else of current stays.
+    """
+    return _merge_into(normalise(current), normalise(desired))
+
+
+_MISSING = object()
+
+
+def _leaves(value, prefix=()):
+    """(path tuple, value) for every non-dict value of a nested dict, in key order."""
+    for key, item in value.items():
+        path = prefix + (key,)
+        if isinstance(item, dict):
+            yield from _leaves(item, path)
+        else:
+            yield path, item
+
+
+def _lookup(value, path):
+    for key in path:
+        if not isinstance(value, Mapping) or key not in value:
+            return _MISSING
+        value = value[key]
+    return value
+
+
+def _same(left, right):
+    # Strict about booleans: True is not 1 and "true" is not True.
+    if isinstance(left, bool) or isinstance(right, bool):
+        return type(left) is type(right) and left == right
+    return left == right
+
+
+def _differing_paths(desired, actual):
+    """Sorted dotted paths of leaves of normalised ``desired`` that normalised ``actual`` does not hold."""
+    paths = set()
+    for path, value in _leaves(desired):
+        held = _lookup(actual, path)
+        if held is _MISSING or not _same(held, value):
+            paths.add(".".join(path))
+    return sorted(paths)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Outcome of comparing current capabilities with the desired leaves.
+
+    ``body`` is what to PUT (equal to ``after``) when ``changed``, else None.
+    """
+
+    changed: bool
+    before: dict
+    after: dict
+    body: dict | None
+    changed_paths: list = field(default_factory=list)
+
+
+def plan(current_caps, desired):
+    """Compare and merge. The same call serves check mode and real runs.
+
+    ``current_caps`` is the ``capabilities`` of Okta's GET (any spelling, nulls allowed); ``desired`` the
+    output of ``to_wire``. ``changed`` is True iff some desired leaf differs from current after normalisation.
+    """
+    before = normalise(current_caps)
+    wanted = normalise(desired)
+    changed_paths = _differing_paths(wanted, before)
+    after = merge(current_caps, desired)
+    changed = bool(changed_paths)
+    return Plan(
+        changed=changed,
+        before=before,
+        after=after,
+        body=copy.deepcopy(after) if changed else None,
+        changed_paths=changed_paths,
+    )
+
+
+def diff_view(plan_result):
+    """``{"before": ..., "after": ...}`` for Ansible's diff mode; identical in check mode and real runs."""
+    return {
+        "before": copy.deepcopy(plan_result.before),
+        "after": copy.deepcopy(plan_result.after),
+    }
+
+
+def unapplied(desired, returned_caps):
+    """Sorted dotted wire paths of desired leaves that the returned capabilities do not hold.
+
+    Both sides are normalised first, so Okta may answer in either username spelling.
+    """
+    return _differing_paths(normalise(desired), normalise(returned_caps))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Body checks (after the merge, before writing)
+# ---------------------------------------------------------------------------------------------------------------
+
+def _option_path_of(wire_path):
+    """Option names for a wire path of known fields (unknown tail keys keep their wire name)."""
+    names = []
+    fields = _BY_WIRE
+    for key in wire_path:
+        fld = fields.get(key) if fields is not None else None
+        if fld is None:
+            names.append(key)
+            fields = None
+            continue
+        names.append(fld.name)
+        fields = fld.child_by_wire if fld.children else None
+    return tuple(names)
+
+
+def _check_body(fld, value, wire_path, problems):
+    where = ".".join(wire_path)
+    if fld.children:
+        if not isinstance(value, Mapping):
+            problems.append("%s must be an object, got %r" % (where, value))
+            return
+        children = fld.child_by_wire
+        for key, item in value.items():
+            if key in children:
+                _check_body(children[key], item, wire_path + (key,), problems)
+        for key in fld.required:
+            if key not in value:
+                option = "capabilities." + ".".join(_option_path_of(wire_path + (key,)))
+                problems.append("%s would be sent without %s, which Okta's schema requires: Okta's current settings have "
+                                "none to keep, so set %s as well" % (where, key, option))
+        return
+    if fld.kind == "bool":
+        if not isinstance(value, bool):
+            problems.append("%s must be a boolean, got %r" % (where, value))
+        return
+    if not isinstance(value, str):
+        problems.append("%s must be a string, got %r" % (where, value))
+        return
+    if fld.choices and value not in fld.choices:
+        problems.append("%s is %r; Okta's schema allows %s" % (where, value, ", ".join(fld.choices)))
+    if fld.max_length is not None and not 1 <= len(value) <= fld.max_length:
+        problems.append("%s is %d characters long; Okta's schema allows 1 to %d" % (where, len(value), fld.max_length))
+
+
+def body_problems(feature, body):
+    """Problems that would make the merged PUT body invalid against Okta's schema for ``feature``.
+
+    Only what can be judged after the merge: a schedule import without ``expression``, a ``username``
+    without ``usernameFormat``, a missing required top-level block, or a wrong type or value coming from
+    Okta's current settings. The body is checked exactly as given (pass ``plan(...).body``).
+    """
+    if feature not in FEATURES:
+        return ["feature must be one of %s, got %r" % (", ".join(FEATURES), feature)]
+    if not isinstance(body, Mapping):
+        return ["the %s body must be an object, got %r" % (feature, body)]
+    problems = []
+    own = [_BY_NAME[name] for name in FEATURE_BLOCKS[feature]]
+    for fld in own:
+        if fld.wire in body:
+            _check_body(fld, body[fld.wire], (fld.wire,), problems)
+        elif fld.wire in _FEATURE_REQUIRED[feature]:
+            problems.append("the %s body would be sent without %s, which Okta's schema requires: Okta's current settings "
+                            "have none to keep, so set at least one value under capabilities.%s"
+                            % (feature, fld.wire, fld.name))
+    return problems
