@@ -9,11 +9,10 @@ BIN := $(CURDIR)/$(VENV)/bin
 BUILD := $(CURDIR)/.build
 # Collections path holding ansible_collections/oktaops/okta -> this checkout (for pytest and playbooks).
 COLLECTIONS := $(BUILD)/collections
-# ansible-test needs the collection to really live under ansible_collections/ (it resolves symlinks).
-SANITY_TREE := $(BUILD)/sanity/ansible_collections/oktaops/okta
 DEMO_COLLECTIONS := $(BUILD)/demo-collections
 PYVER = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 PYTEST_ARGS ?=
+SANITY_ARGS ?=
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PYTHONPATH := $(COLLECTIONS)
@@ -48,12 +47,13 @@ build: venv
 test: sanity units integration
 
 sanity: venv
-	@rm -rf $(SANITY_TREE) && mkdir -p $(SANITY_TREE)
-	@git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t $(SANITY_TREE)
-	@# A repository of its own, so ansible-test lists the copy's files instead of this checkout's ignore rules.
-	@git -C $(SANITY_TREE) init -q
-	$(BIN)/python tests/utils/ansible_test_offline.py
-	cd $(SANITY_TREE) && PATH=$(BIN):$$PATH $(BIN)/ansible-test sanity --venv --python $(PYVER) --color no
+	@# ansible-test needs the collection to really live under ansible_collections/ (it resolves symlinks):
+	@# test a copy of the tracked and new files, in a repository of its own so its file list is the copy's.
+	@set -e; top=$$(mktemp -d); tree=$$top/ansible_collections/oktaops/okta; mkdir -p $$tree; \
+	git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t $$tree; git -C $$tree init -q; \
+	$(BIN)/python tests/utils/ansible_test_offline.py; \
+	cd $$tree && rc=0 && PATH=$(BIN):$$PATH $(BIN)/ansible-test sanity --venv --python $(PYVER) --color no \
+		$(SANITY_ARGS) || rc=$$?; rm -rf $$top; exit $$rc
 
 units: venv link
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
