@@ -14,10 +14,13 @@ transient failures, follows pagination and turns every failure into one typed ex
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import json
+import os
 import platform
 import random
 import re
+import sys
 import time
 import traceback
 
@@ -33,8 +36,10 @@ else:
 
 from ansible_collections.oktaops.okta.plugins.module_utils._version import COLLECTION_VERSION
 
-USER_AGENT = "oktaops.okta/{0} python/{1} {2}/{3}".format(
-    COLLECTION_VERSION, platform.python_version(), platform.system(), platform.release()
+# sys.version_info, not platform.python_version(): that parses sys.version with a regex on every module run.
+USER_AGENT = "oktaops.okta/{0} python/{1}.{2}.{3} {4}/{5}".format(
+    COLLECTION_VERSION, sys.version_info[0], sys.version_info[1], sys.version_info[2], platform.system(),
+    platform.release()
 )
 
 RETRY_STATUSES = (500, 502, 503, 504)
@@ -109,7 +114,11 @@ def normalise_org_url(org_url):
     raw = org_url.strip()
     if "://" not in raw:
         raw = "https://" + raw
-    parts = urlsplit(raw)
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        raise OktaError("org_url '{0}' is not a URL; give the org's base URL, such as https://acme.okta.com".format(
+            org_url[:100]), kind="config")
     if "@" in parts.netloc:
         # Checked first, so no message below ever repeats a password given in the URL.
         raise OktaError("org_url must not contain credentials", kind="config")
@@ -123,6 +132,8 @@ def normalise_org_url(org_url):
         raise OktaError("org_url '{0}' has an invalid port".format(org_url), kind="config")
     if not host:
         raise OktaError("org_url '{0}' has no host name".format(org_url), kind="config")
+    if not _valid_host(host):
+        raise OktaError("org_url '{0}' does not hold a valid host name".format(org_url[:100]), kind="config")
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise OktaError(
             "org_url must be the base URL of the Okta org, such as https://acme.okta.com, without a path "
@@ -144,6 +155,20 @@ def normalise_org_url(org_url):
     if port:
         netloc = "{0}:{1}".format(netloc, port)
     return "{0}://{1}".format(scheme, netloc)
+
+
+def _valid_host(host):
+    """An IP address, or a DNS name that IDNA can encode (labels of 1 to 63 characters, 253 in all)."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        encoded = host.encode("idna").decode("ascii")
+    except (UnicodeError, ValueError):
+        return False
+    return len(encoded) <= 253 and re.match(r"^[A-Za-z0-9_.-]+$", encoded) is not None
 
 
 def is_loopback(host):
@@ -191,18 +216,29 @@ class OktaClient(object):
 
     def __init__(self, org_url, api_token=None, access_token=None, validate_certs=True, ca_path=None,
                  timeout=30, retries=5, on_retry=None, sleep=time.sleep, clock=time.time, rand=random.random,
-                 session=None):
+                 session=None, auth=None):
         if requests is None:
             raise OktaError("the Python library 'requests' is required", kind="config")
-        if bool(api_token) == bool(access_token):
+        # auth: an authenticator (module_utils/_oauth.py) asked for the Authorization (and DPoP) headers
+        # before every attempt, so each retry carries a fresh DPoP proof.
+        self.auth = auth
+        if auth is not None and (api_token or access_token):
+            raise OktaError("give either a token or an authenticator, not both", kind="config")
+        if auth is None and bool(api_token) == bool(access_token):
             raise OktaError("exactly one of api_token and access_token must be given", kind="config")
         self.base_url = normalise_org_url(org_url)
-        token = (api_token or access_token).strip()
-        if not token or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in token):
-            raise OktaError("the {0} is empty or contains spaces or control characters".format(
-                "api_token" if api_token else "access_token"), kind="config")
-        self._authorization = "{0} {1}".format("SSWS" if api_token else "Bearer", token)
+        self._authorization = None
+        if auth is None:
+            token = (api_token or access_token).strip()
+            if not token or any(ch.isspace() or ord(ch) < 32 or ord(ch) > 126 for ch in token):
+                raise OktaError("the {0} is empty or contains spaces, control characters or non-ASCII characters".format(
+                    "api_token" if api_token else "access_token"), kind="config")
+            self._authorization = "{0} {1}".format("SSWS" if api_token else "Bearer", token)
         self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        if validate_certs and ca_path and not os.path.exists(ca_path):
+            # requests would raise a bare OSError for it on the first request.
+            raise OktaError("ca_path '{0}' does not exist; give the path of a PEM file (or a directory of them) "
+                            "holding the CA that signed the org's certificate".format(ca_path), kind="config")
         self.ca_path = ca_path
         self.timeout = timeout
         self.retries = max(0, int(retries))
@@ -226,17 +262,20 @@ class OktaClient(object):
         """Send one API call with retries; return an OktaResponse or raise OktaError."""
         url = self.url_for(path)
         short_path = urlsplit(url).path
-        headers = {"Authorization": self._authorization}
+        headers = {"Authorization": self._authorization} if self.auth is None else {}
         data = None
         if body is not None:
             headers["Content-Type"] = "application/json"
             data = json.dumps(body, separators=(",", ":"))
         attempts = 0
         retry_for = None
+        nonce_retried = False
         while True:
             attempts += 1
             self._respect_pause()
             send_headers = dict(headers)
+            if self.auth is not None:
+                send_headers.update(self.auth.headers(self, method, url))
             if retry_for is not None:
                 send_headers["X-Okta-Retry-Count"] = str(attempts - 1)
                 if retry_for:
@@ -245,6 +284,10 @@ class OktaClient(object):
             if failure is None:
                 self._note_rate_limit(resp)
                 return self._success(resp, method, short_path, attempts)
+            if self.auth is not None and not nonce_retried and self.auth.nonce_challenge(resp):
+                # DPoP: Okta asked for its nonce (400/401 use_dpop_nonce); answer once, with a fresh proof.
+                nonce_retried = True
+                continue
             if wait is None or attempts > self.retries:
                 if attempts > 1 and failure.kind != "config":
                     failure.reason = "{0} (gave up after {1} attempts)".format(failure.reason, attempts)
@@ -273,8 +316,9 @@ class OktaClient(object):
                 "the connection to {0} failed or was dropped ({1})".format(self.base_url, _short_exc(exc)),
                 kind="network", method=method, path=short_path, attempts=attempts)
             return failure, self._backoff(attempts), None
-        except requests.exceptions.RequestException as exc:
-            # The text of these (InvalidHeader and the like) can quote request headers: name the class only.
+        except (requests.exceptions.RequestException, ValueError) as exc:
+            # The text of these (InvalidHeader, a header or URL that cannot be encoded and the like) can quote
+            # request headers: name the class only.
             failure = OktaError("the request could not be sent ({0})".format(type(exc).__name__),
                                 kind="network", method=method, path=short_path, attempts=attempts)
             return failure, None, None

@@ -395,7 +395,7 @@ def okta_spelling(capabilities, like):
 def main():
     spec = dict(feature=dict(type="str", required=True, choices=list(FEATURES)))
     spec.update(capabilities_argument_spec())
-    module = OktaModule(argument_spec=spec, supports_check_mode=True)
+    module = OktaModule(argument_spec=spec, writes=True, supports_check_mode=True)
     feature = module.params["feature"]
     problems = input_problems(feature, module.params["capabilities"])
     if problems:

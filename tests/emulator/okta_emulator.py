@@ -11,6 +11,9 @@ throw-away CA) that answers the subset of the Okta Management API the collection
 * ``GET  /api/v1/apps/{appId}/features``
 * ``GET  /api/v1/apps/{appId}/features/{featureName}``
 * ``PUT  /api/v1/apps/{appId}/features/{featureName}`` (strict validation, partial merge)
+* ``GET  /api/v1/apps/{appId}/connections/default``
+* ``POST /api/v1/apps/{appId}/connections/default`` (``activate`` query parameter; token never logged)
+* ``POST /api/v1/apps/{appId}/connections/default/lifecycle/activate|deactivate`` (204)
 
 plus a small unauthenticated admin API under ``/_admin`` (request log, state, reset, extra apps,
 runtime config, fault injection).  See ``README.md`` next to this file.
@@ -258,6 +261,194 @@ def render_capabilities(feature, caps):
 
 
 # ---------------------------------------------------------------------------
+# Default provisioning connection: app types, validation, rendering
+# ---------------------------------------------------------------------------
+
+# Which auth schemes the default provisioning connection of an app type takes, keyed by app name.
+# Names not listed are custom apps with a token-based connection. An empty tuple means the app
+# type has no provisioning support: Okta reports its connection as UNKNOWN.
+CONNECTION_TYPES = {
+    "zscalerbyz": ("TOKEN",),
+    "okta_org2org": ("TOKEN", "OAUTH2"),
+    "slack": ("OAUTH2",),
+    "google": ("OAUTH2",),
+    "zoomus": ("OAUTH2",),
+    "office365": ("OAUTH2",),
+    "bookmark": (),
+    "template_saml_2_0": (),
+    "template_swa": (),
+}
+DEFAULT_CONNECTION_SCHEMES = ("TOKEN",)
+# OAUTH2 profile fields only some app types take (the spec: "only used for ...").
+CONNECTION_OAUTH_FIELDS = {"clientId": ("okta_org2org",), "signing": ("okta_org2org",), "settings": ("office365",)}
+REDACTED = "<redacted>"
+_CONN_TOP_KEYS = {"TOKEN": ("baseUrl", "profile"), "OAUTH2": ("profile",)}
+_CONN_PROFILE_KEYS = {"TOKEN": ("authScheme", "token"), "OAUTH2": ("authScheme", "clientId", "settings", "signing")}
+_ROTATION_MODES = ("AUTO", "MANUAL")
+
+
+def connection_schemes(name):
+    return CONNECTION_TYPES.get(name, DEFAULT_CONNECTION_SCHEMES)
+
+
+def initial_connection(name, seed_conn, provisioning):
+    """The stored connection of a new app: ``seed_conn`` (the seed's ``connection`` object) over the
+    app type's defaults. Returns (connection, provisioning); an UNKNOWN connection is never enabled."""
+    seed_conn = seed_conn or {}
+    if not isinstance(seed_conn, dict):
+        raise ValueError("'connection' must be an object")
+    unknown = set(seed_conn) - {"authScheme", "baseUrl", "clientId", "signing", "hasToken"}
+    if unknown:
+        raise ValueError("unknown connection key(s) %s" % ", ".join(sorted(unknown)))
+    schemes = connection_schemes(name)
+    scheme = seed_conn.get("authScheme") or (schemes[0] if schemes else "UNKNOWN")
+    if scheme != "UNKNOWN" and scheme not in schemes:
+        raise ValueError("app type %r takes no %s connection (it takes %s)" % (name, scheme, ", ".join(schemes) or "none"))
+    signing = seed_conn.get("signing")
+    if signing is not None and (not isinstance(signing, dict) or signing.get("rotationMode") not in _ROTATION_MODES):
+        raise ValueError("connection.signing must be {\"rotationMode\": \"AUTO\"|\"MANUAL\"}")
+    conn = {
+        "authScheme": scheme,
+        "baseUrl": seed_conn.get("baseUrl") if scheme == "TOKEN" else None,
+        "clientId": seed_conn.get("clientId") if scheme == "OAUTH2" else None,
+        "signing": copy.deepcopy(signing) if scheme == "OAUTH2" else None,
+        "hasToken": bool(seed_conn.get("hasToken", provisioning and scheme == "TOKEN")),
+    }
+    return conn, (provisioning and scheme != "UNKNOWN")
+
+
+def connection_status(app):
+    if app["connection"]["authScheme"] == "UNKNOWN":
+        return "UNKNOWN"
+    return "ENABLED" if app["provisioning"] else "DISABLED"
+
+
+def redact_connection_body(body):
+    """A copy of a connection request body fit for the request log, and whether it carried a token."""
+    if not isinstance(body, dict):
+        return body, False
+    body = copy.deepcopy(body)
+    profile = body.get("profile")
+    token_sent = False
+    if isinstance(profile, dict):
+        if "token" in profile:
+            token_sent = profile["token"] not in (None, "")
+            profile["token"] = REDACTED
+        settings = profile.get("settings")
+        if isinstance(settings, dict) and "adminPassword" in settings:
+            settings["adminPassword"] = REDACTED
+    return body, token_sent
+
+
+def validate_connection_request(app, body):
+    """Problems with a POST .../connections/default body for ``app`` (empty list when acceptable)."""
+    errors = []
+    if not isinstance(body, dict):
+        return ["connection: must be an object, got %s" % _jtype(body)]
+    profile = body.get("profile")
+    if not isinstance(profile, dict):
+        return ["profile: %s" % ("required property is missing" if profile is None else
+                                 "must be an object, got %s" % _jtype(profile))]
+    scheme = profile.get("authScheme")
+    if scheme not in _CONN_TOP_KEYS:
+        return ["profile.authScheme: %s" % ("required property is missing" if scheme is None else
+                                            "'%s' is not one of [TOKEN, OAUTH2]" % (scheme,))]
+    for key in body:
+        if key not in _CONN_TOP_KEYS[scheme]:
+            errors.append("%s: unknown property for a %s connection" % (key, scheme))
+    for key in profile:
+        if key not in _CONN_PROFILE_KEYS[scheme]:
+            errors.append("profile.%s: unknown property for a %s connection" % (key, scheme))
+    for key, path in (("baseUrl", "baseUrl"),):
+        if key in body and (not isinstance(body[key], str) or not body[key]):
+            errors.append("%s: must be a non-empty string" % path)
+    for key in ("token", "clientId"):
+        if key in profile and (not isinstance(profile[key], str) or not profile[key]):
+            errors.append("profile.%s: must be a non-empty string" % key)
+    if "signing" in profile:
+        signing = profile["signing"]
+        if not isinstance(signing, dict):
+            errors.append("profile.signing: must be an object, got %s" % _jtype(signing))
+        else:
+            if "rotationMode" not in signing:
+                errors.append("profile.signing.rotationMode: required property is missing")
+            elif signing["rotationMode"] not in _ROTATION_MODES:
+                errors.append("profile.signing.rotationMode: '%s' is not one of [AUTO, MANUAL]" % (signing["rotationMode"],))
+            for key in signing:
+                if key != "rotationMode":
+                    errors.append("profile.signing.%s: unknown property" % key)
+    if "settings" in profile:
+        settings = profile["settings"]
+        if not isinstance(settings, dict):
+            errors.append("profile.settings: must be an object, got %s" % _jtype(settings))
+        else:
+            for key in ("adminUsername", "adminPassword"):
+                if not isinstance(settings.get(key), str) or not settings.get(key):
+                    errors.append("profile.settings.%s: required property is missing or empty" % key)
+    if errors:
+        return errors
+    # what this app type takes
+    name = app["name"]
+    schemes = connection_schemes(name)
+    if app["connection"]["authScheme"] == "UNKNOWN" or not schemes:
+        return ["The app does not support provisioning (app name '%s')." % name]
+    if scheme not in schemes:
+        return ["profile.authScheme: app '%s' does not support a %s connection; it supports %s"
+                % (name, scheme, ", ".join(schemes))]
+    for key, names in CONNECTION_OAUTH_FIELDS.items():
+        if scheme == "OAUTH2" and key in profile and name not in names:
+            errors.append("profile.%s: only used by %s, not by '%s'" % (key, ", ".join(names), name))
+    if scheme == "TOKEN" and "token" not in profile and not (
+            app["connection"]["authScheme"] == "TOKEN" and app["connection"]["hasToken"]):
+        errors.append("profile.token: a token is required to set up a token-based connection")
+    return errors
+
+
+def apply_connection_request(app, body):
+    """Store a validated connection body. Fields not sent keep their value while the scheme stays the same."""
+    conn = app["connection"]
+    profile = body["profile"]
+    scheme = profile["authScheme"]
+    same = conn["authScheme"] == scheme
+    new = {
+        "authScheme": scheme,
+        "baseUrl": body.get("baseUrl", conn["baseUrl"] if same else None) if scheme == "TOKEN" else None,
+        "clientId": profile.get("clientId", conn["clientId"] if same else None) if scheme == "OAUTH2" else None,
+        "signing": copy.deepcopy(profile.get("signing", conn["signing"] if same else None)) if scheme == "OAUTH2" else None,
+        "hasToken": ("token" in profile or (same and conn["hasToken"])) if scheme == "TOKEN" else False,
+    }
+    app["connection"] = new
+    if "token" in profile:
+        app["token_sets"] += 1
+
+
+def render_connection(app, base):
+    conn = app["connection"]
+    status = connection_status(app)
+    href = "%s/api/v1/apps/%s/connections/default" % (base, app["id"])
+    out = {}
+    if conn["authScheme"] == "TOKEN":
+        out["authScheme"] = "TOKEN"
+    out["status"] = status
+    if conn["authScheme"] == "TOKEN" and conn["baseUrl"]:
+        out["baseUrl"] = conn["baseUrl"]
+    profile = {"authScheme": conn["authScheme"]}
+    if conn["authScheme"] == "OAUTH2":
+        if conn["clientId"]:
+            profile["clientId"] = conn["clientId"]
+        if conn["signing"]:
+            profile["signing"] = copy.deepcopy(conn["signing"])
+    out["profile"] = profile
+    links = {"self": {"href": href, "hints": {"allow": ["GET", "POST"]}}}
+    if status == "ENABLED":
+        links["deactivate"] = {"href": href + "/lifecycle/deactivate", "hints": {"allow": ["POST"]}}
+    elif status == "DISABLED":
+        links["activate"] = {"href": href + "/lifecycle/activate", "hints": {"allow": ["POST"]}}
+    out["_links"] = links
+    return out
+
+
+# ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
 
@@ -342,6 +533,7 @@ class EmulatorState:
         self.stats = {"requests": 0, "rate_limited": 0, "faults_applied": 0}
         self.bucket_window = None
         self.bucket_used = 0
+        self.oauth = OAuthState()
 
     def _add_app(self, app):
         if not isinstance(app, dict) or not isinstance(app.get("label"), str) or not app["label"]:
@@ -365,16 +557,20 @@ class EmulatorState:
                 raise ValueError("; ".join(errors))
             stored[name] = deep_merge(default_capabilities(name), normalise_capabilities(name, caps))
         name = app.get("name") or re.sub(r"[^a-z0-9]+", "_", app["label"].lower()).strip("_") or "app"
+        # "provisioning" is the connection status: true = ENABLED, false = DISABLED (UNKNOWN: never enabled)
+        connection, provisioning = initial_connection(name, app.get("connection"), bool(app.get("provisioning", True)))
         self.apps[app_id] = {
             "id": app_id,
             "label": app["label"],
             "name": name,
             "status": app.get("status", "ACTIVE"),
             "signOnMode": app.get("signOnMode", "SAML_2_0"),
-            "provisioning": bool(app.get("provisioning", True)),
+            "provisioning": provisioning,
             "created": app.get("created", now),
             "lastUpdated": app.get("lastUpdated", app.get("created", now)),
             "features": stored,
+            "connection": connection,
+            "token_sets": 0,
         }
         return self.apps[app_id]
 
@@ -456,6 +652,8 @@ class EmulatorState:
                     "name": app["name"],
                     "provisioning": app["provisioning"],
                     "features": {n: self.render_feature(app, n, base) for n in app["features"]},
+                    "connection": render_connection(app, base),
+                    "token_sets": app["token_sets"],
                 }
                 for app_id, app in sorted(self.apps.items())
             },
@@ -465,12 +663,251 @@ class EmulatorState:
 
 
 # ---------------------------------------------------------------------------
+# OAuth 2.0: service-app clients, the token endpoint and DPoP
+# ---------------------------------------------------------------------------
+# PyJWT (with cryptography, which trustme needs anyway) is imported only when these are used.
+
+TOKEN_PATH = "/oauth2/v1/token"
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+ASSERTION_ALGS = ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
+TOKEN_LIFETIME = 3600
+DPOP_IAT_WINDOW = 300  # seconds either side of the real clock (clock_skew only moves the Date header)
+NONCE_PLACES = ("token", "api")
+
+
+def _oauth_error(status, error, description, headers=()):
+    return _Response(status, {"error": error, "error_description": description}, headers)
+
+
+def _jwk_thumbprint(jwk):
+    """RFC 7638 thumbprint of a public JWK."""
+    import base64
+    import hashlib
+
+    members = ("crv", "kty", "x", "y") if jwk.get("kty") == "EC" else ("e", "kty", "n")
+    canonical = json.dumps({k: jwk.get(k) for k in members}, sort_keys=True, separators=(",", ":"))
+    return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
+
+
+def _ath(token):
+    import base64
+    import hashlib
+
+    return base64.urlsafe_b64encode(hashlib.sha256(token.encode()).digest()).rstrip(b"=").decode()
+
+
+def _unverified(token):
+    """(header, claims) of a JWT without verifying it, or (None, None)."""
+    import jwt
+
+    try:
+        return jwt.get_unverified_header(token), jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None, None
+
+
+class OAuthState:
+    """Registered service apps, issued tokens, the assertion and DPoP replay caches and the nonces."""
+
+    def __init__(self):
+        self.clients = {}
+        self.issued = {}  # access token -> {"client_id", "type", "jkt"}
+        self.assertion_jtis = set()
+        self.proof_uses = collections.Counter()  # DPoP proof jti -> times received (before faults and limits)
+        self.proofs = 0
+        self.replays_rejected = 0
+        self.nonce_challenges = {place: 0 for place in NONCE_PLACES}
+        self.token_requests = 0
+        self.tokens_issued = 0
+        self.rotate_nonces()
+
+    def rotate_nonces(self):
+        self.nonces = {place: "%s-nonce-%s" % (place, _rand(24)) for place in NONCE_PLACES}
+
+    def add_client(self, spec):
+        import jwt
+
+        if not isinstance(spec, dict) or not isinstance(spec.get("client_id"), str) or not spec["client_id"]:
+            raise ValueError("a client needs a non-empty string 'client_id'")
+        jwks = spec.get("jwks")
+        keys = jwks.get("keys") if isinstance(jwks, dict) else None
+        if not isinstance(keys, list) or not keys:
+            raise ValueError("'jwks' must be {\"keys\": [public JWK, ...]}")
+        for jwk in keys:
+            if not isinstance(jwk, dict) or "d" in jwk:
+                raise ValueError("each JWK must be a public key object (no 'd')")
+            try:
+                jwt.PyJWK(jwk)
+            except (jwt.PyJWTError, ValueError, KeyError) as exc:
+                raise ValueError("bad JWK: %s" % exc)
+        scopes = spec.get("scopes", [])
+        if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+            raise ValueError("'scopes' must be a list of strings")
+        dpop = spec.get("dpop", "optional")
+        if dpop not in ("optional", "required"):
+            raise ValueError("'dpop' must be 'optional' or 'required'")
+        nonce = spec.get("nonce", ["token"])
+        if not isinstance(nonce, list) or any(place not in NONCE_PLACES for place in nonce):
+            raise ValueError("'nonce' must be a list of places among %s" % ", ".join(NONCE_PLACES))
+        self.clients[spec["client_id"]] = {"client_id": spec["client_id"], "keys": copy.deepcopy(keys),
+                                           "scopes": list(scopes), "dpop": dpop, "nonce": list(nonce)}
+        return self.clients[spec["client_id"]]
+
+    def note_proof(self, proof):
+        """Record a DPoP proof's jti as received (whatever happens to the request next); return the jti."""
+        if not proof:
+            return None
+        _header, claims = _unverified(proof)
+        jti = claims.get("jti") if isinstance(claims, dict) else None
+        if not isinstance(jti, str):
+            return None
+        self.proofs += 1
+        self.proof_uses[jti] += 1
+        return jti
+
+    def summary(self):
+        reused = sorted(jti for jti, uses in self.proof_uses.items() if uses > 1)
+        return {
+            "proofs": self.proofs,
+            "unique_jtis": len(self.proof_uses),
+            "max_uses": max(self.proof_uses.values()) if self.proof_uses else 0,
+            "reused_jtis": reused,
+            "replays_rejected": self.replays_rejected,
+            "nonce_challenges": dict(self.nonce_challenges),
+            "nonces": dict(self.nonces),
+            "token_requests": self.token_requests,
+            "tokens_issued": self.tokens_issued,
+        }
+
+    # -- verification ----------------------------------------------------
+    def check_proof(self, proof, method, url, token=None):
+        """Verify a DPoP proof; return (thumbprint, nonce in the proof) or an error _Response."""
+        import jwt
+
+        if not proof:
+            return _oauth_error(400, "invalid_dpop_proof", "DPoP proof JWT header is missing.")
+        header, claims = _unverified(proof)
+        if header is None or not isinstance(claims, dict):
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT is malformed.")
+        jwk = header.get("jwk")
+        if header.get("typ") != "dpop+jwt" or not isinstance(jwk, dict) or "d" in jwk or \
+                header.get("alg") not in ASSERTION_ALGS:
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT header is invalid (typ, alg or jwk).")
+        try:
+            jwt.decode(proof, jwt.PyJWK(jwk).key, algorithms=[header["alg"]], options={"require": ["iat", "jti"]})
+        except (jwt.PyJWTError, ValueError, KeyError):
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT signature is invalid.")
+        if claims.get("htm") != method or claims.get("htu") != url:
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof htm or htu does not match the request.")
+        if not isinstance(claims.get("iat"), int) or abs(claims["iat"] - time.time()) > DPOP_IAT_WINDOW:
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT iat is outside the allowed window.")
+        if token is not None and claims.get("ath") != _ath(token):
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof ath does not match the access token.")
+        if self.proof_uses[claims["jti"]] > 1:
+            self.replays_rejected += 1
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT has already been used.")
+        return _jwk_thumbprint(jwk), claims.get("nonce")
+
+    def nonce_challenge(self, client, place, nonce):
+        """The use_dpop_nonce answer if ``client`` wants a nonce at ``place`` and ``nonce`` is not it."""
+        if place not in client["nonce"] or nonce == self.nonces[place]:
+            return None
+        self.nonce_challenges[place] += 1
+        description = "Authorization server requires nonce in DPoP proof." if place == "token" else \
+            "Resource server requires nonce in DPoP proof."
+        return _oauth_error(400 if place == "token" else 401, "use_dpop_nonce", description,
+                            [("DPoP-Nonce", self.nonces[place]),
+                             ("WWW-Authenticate", 'DPoP error="use_dpop_nonce", error_description="%s"' % description)])
+
+    def token_request(self, form, proof, token_url, tokens):
+        """Answer POST /oauth2/v1/token (form already parsed); issued tokens go into ``tokens``."""
+        import jwt
+
+        self.token_requests += 1
+        if form.get("grant_type") != "client_credentials":
+            return _oauth_error(400, "unsupported_grant_type", "The grant type is not supported.")
+        assertion = form.get("client_assertion")
+        if form.get("client_assertion_type") != ASSERTION_TYPE or not assertion:
+            return _oauth_error(401, "invalid_client", "Client authentication failed: a client_assertion is required.")
+        header, claims = _unverified(assertion)
+        if header is None or not isinstance(claims, dict):
+            return _oauth_error(400, "invalid_client", "The client_assertion is not a valid JWT.")
+        client = self.clients.get(claims.get("iss"))
+        if client is None or claims.get("sub") != claims.get("iss"):
+            return _oauth_error(401, "invalid_client", "Invalid value for 'client_id' parameter.")
+        if header.get("alg") not in ASSERTION_ALGS:
+            return _oauth_error(401, "invalid_client", "The client_assertion algorithm is not allowed.")
+        candidates = [k for k in client["keys"] if not header.get("kid") or k.get("kid") == header.get("kid")]
+        if not candidates:
+            return _oauth_error(401, "invalid_client", "The client_assertion kid does not match a registered key.")
+        verified = None
+        for jwk in candidates:
+            try:
+                verified = jwt.decode(assertion, jwt.PyJWK(jwk).key, algorithms=[header["alg"]], audience=token_url,
+                                      options={"require": ["exp", "iat", "jti", "aud", "iss", "sub"]})
+                break
+            except jwt.InvalidAudienceError:
+                return _oauth_error(401, "invalid_client", "The audience [aud] claim in the client_assertion is invalid.")
+            except jwt.ExpiredSignatureError:
+                return _oauth_error(401, "invalid_client", "The client_assertion token is expired.")
+            except jwt.MissingRequiredClaimError as exc:
+                return _oauth_error(401, "invalid_client", "The client_assertion is missing the claim %s." % exc.claim)
+            except (jwt.PyJWTError, ValueError, KeyError):
+                continue
+        if verified is None:
+            return _oauth_error(401, "invalid_client", "The client_assertion signature is invalid.")
+        if verified["exp"] - verified["iat"] > 3600:
+            return _oauth_error(401, "invalid_client",
+                                "The client_assertion token has an expiration too far into the future.")
+        if verified["jti"] in self.assertion_jtis:
+            return _oauth_error(401, "invalid_client", "The client_assertion token has already been used.")
+        self.assertion_jtis.add(verified["jti"])
+        jkt = None
+        if proof or client["dpop"] == "required":
+            checked = self.check_proof(proof, "POST", token_url)
+            if isinstance(checked, _Response):
+                return checked
+            jkt, nonce = checked
+            challenge = self.nonce_challenge(client, "token", nonce)
+            if challenge is not None:
+                return challenge
+        requested = (form.get("scope") or "").split()
+        if not requested:
+            return _oauth_error(400, "invalid_scope", "The 'scope' parameter is required.")
+        if any(scope not in client["scopes"] for scope in requested):
+            return _oauth_error(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.")
+        token = "emu-at-" + _rand(40)
+        token_type = "DPoP" if jkt else "Bearer"
+        tokens[(token_type.lower(), token)] = set(requested)
+        self.issued[token] = {"client_id": client["client_id"], "type": token_type, "jkt": jkt}
+        self.tokens_issued += 1
+        return _Response(200, {"token_type": token_type, "expires_in": TOKEN_LIFETIME, "access_token": token,
+                               "scope": " ".join(requested)},
+                         [("Cache-Control", "no-store"), ("Pragma", "no-cache")])
+
+    def check_api(self, proof, method, url, token):
+        """For a DPoP-scheme API request: None when the proof is good, else the error _Response."""
+        issued = self.issued.get(token)
+        if issued is None or issued["type"] != "DPoP":
+            return None  # unknown token: the scope check answers 401
+        checked = self.check_proof(proof, method, url, token=token)
+        if isinstance(checked, _Response):
+            return checked
+        jkt, nonce = checked
+        if jkt != issued["jkt"]:
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof key does not match the access token.")
+        return self.nonce_challenge(self.clients[issued["client_id"]], "api", nonce)
+
+
+# ---------------------------------------------------------------------------
 # HTTP layer
 # ---------------------------------------------------------------------------
 
 _APP_RE = re.compile(r"^/api/v1/apps/([^/]+)$")
 _FEATURES_RE = re.compile(r"^/api/v1/apps/([^/]+)/features$")
 _FEATURE_RE = re.compile(r"^/api/v1/apps/([^/]+)/features/([^/]+)$")
+_CONNECTION_RE = re.compile(r"^/api/v1/apps/([^/]+)/connections/default$")
+_CONNECTION_LIFECYCLE_RE = re.compile(r"^/api/v1/apps/([^/]+)/connections/default/lifecycle/(activate|deactivate)$")
 _AUTH_RE = re.compile(r"^\s*(SSWS|Bearer|DPoP)\s*(\S*)\s*$", re.IGNORECASE)
 _LOGGED_HEADERS = ("X-Okta-Retry-For", "X-Okta-Retry-Count", "Accept", "Content-Type")
 _HTML_PAGE = (
@@ -586,6 +1023,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         if path.startswith("/_admin"):
             self._admin(path, raw)
+        elif path.startswith("/oauth2/"):
+            self._oauth(path, split.query, raw)
         elif path == "/api" or path.startswith("/api/"):
             self._api(path, split.query, raw)
         else:
@@ -610,18 +1049,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         m = _AUTH_RE.match(self.headers.get("Authorization") or "")
         scheme_name = {"ssws": "SSWS", "bearer": "Bearer", "dpop": "DPoP"}[m.group(1).lower()] if m else None
         token = m.group(2).strip() if m else ""
+        # Connection bodies carry credentials: the log keeps a marker and whether a token was sent.
+        logged_body, token_sent = body, False
+        if "/connections/" in path:
+            logged_body, token_sent = redact_connection_body(body) if body_ok else (REDACTED if raw else None, False)
         entry = {
             "seq": None,
             "time": time.time(),
             "method": self.command,
             "path": path,
             "query": query,
-            "body": body,
+            "body": logged_body,
+            "token_sent": token_sent,
             "auth_scheme": scheme_name,
             "user_agent": self.headers.get("User-Agent"),
             "status": None,
             "fault": None,
             "headers_subset": {h: self.headers[h] for h in _LOGGED_HEADERS if self.headers.get(h) is not None},
+            "dpop_jti": None,
         }
         base = self._base()
         with state.lock:
@@ -629,6 +1074,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             entry["seq"] = state.seq
             state.log.append(entry)
             state.stats["requests"] += 1
+            # A DPoP proof counts as used once received, even if a fault or the rate limit answers.
+            entry["dpop_jti"] = state.oauth.note_proof(self.headers.get("DPoP"))
             now = state.now()
             fault = self._match_fault(state, path)
             if fault is not None:
@@ -678,6 +1125,69 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         with state.lock:
             entry["status"] = resp.status
 
+    # -- /oauth2: the org authorization server's token endpoint ------------------
+    def _oauth(self, path, query_string, raw):
+        state = self.emu.state
+        try:
+            form = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True)) if raw else {}
+        except UnicodeDecodeError:
+            form = {}
+        proof = self.headers.get("DPoP")
+        entry = {
+            "seq": None,
+            "time": time.time(),
+            "method": self.command,
+            "path": path,
+            "query": dict(parse_qsl(query_string, keep_blank_values=True)),
+            # The assertion is a credential: the log keeps only that one was sent.
+            "body": {k: ("<redacted>" if k == "client_assertion" else v) for k, v in form.items()},
+            "auth_scheme": None,
+            "user_agent": self.headers.get("User-Agent"),
+            "status": None,
+            "fault": None,
+            "headers_subset": {h: self.headers[h] for h in _LOGGED_HEADERS if self.headers.get(h) is not None},
+            "dpop_jti": None,
+        }
+        with state.lock:
+            state.seq += 1
+            entry["seq"] = state.seq
+            state.log.append(entry)
+            state.stats["requests"] += 1
+            entry["dpop_jti"] = state.oauth.note_proof(proof)
+            fault = self._match_fault(state, path)
+            if fault is not None:
+                entry["fault"] = fault["type"]
+                state.stats["faults_applied"] += 1
+            resp = self._apply_fault(fault) if fault is not None else None
+            if resp is not None and resp.status == 429:
+                now = state.now()
+                resp.headers += [("X-Rate-Limit-Limit", state.config["rate_limit"]), ("X-Rate-Limit-Remaining", 0),
+                                 ("X-Rate-Limit-Reset", int(now + float(fault.get("reset_in", 3))))]
+                state.stats["rate_limited"] += 1
+            if resp is None:
+                if path != TOKEN_PATH:
+                    resp = _err(404, "E0000007", "Not found: Resource not found: %s" % path)
+                elif self.command != "POST":
+                    resp = self._not_allowed("POST")
+                else:
+                    resp = state.oauth.token_request(form, proof, self._base() + TOKEN_PATH, state.tokens)
+                if fault is not None and fault["type"] == "slow":
+                    resp.delay = float(fault.get("delay", 1.0))
+        if resp.drop:
+            self._drop()
+            return
+        if resp.delay:
+            time.sleep(resp.delay)
+        if fault is not None and isinstance(fault.get("headers"), dict):
+            resp.headers += [(str(k), str(v)) for k, v in fault["headers"].items()]
+        try:
+            self._write(resp, [("X-Okta-Request-Id", _rand(27))])
+        except OSError:
+            self.close_connection = True
+            return
+        with state.lock:
+            entry["status"] = resp.status
+
     def _match_fault(self, state, path):
         for fault in state.faults:
             if fault.get("method") and fault["method"].upper() != self.command:
@@ -714,6 +1224,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _route(self, state, path, query, body, body_ok, raw, scheme_name, token, base, ignore_put=False):
         method = self.command
         # authentication / authorisation
+        if scheme_name == "DPoP" and token:
+            refused = state.oauth.check_api(self.headers.get("DPoP"), method, base + path, token)
+            if refused is not None:
+                return refused
         scopes = state.tokens.get((scheme_name.lower(), token)) if scheme_name and token else None
         if scopes is None:
             return _err(401, *ERRORS[401])
@@ -733,6 +1247,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if app is None:
                 return self._app_not_found(m.group(1))
             return _json_response(200, state.render_app(app, base))
+        if "/connections/" in path:
+            resp = self._connection(state, path, query, body, body_ok, raw, base)
+            if resp is not None:
+                return resp
         m = _FEATURES_RE.match(path)
         if m:
             if method not in ("GET", "HEAD"):
@@ -777,6 +1295,56 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     @staticmethod
     def _app_not_found(app_id):
         return _err(404, "E0000007", "Not found: Resource not found: %s (AppInstance)" % app_id)
+
+    def _connection(self, state, path, query, body, body_ok, raw, base):
+        """The default provisioning connection endpoints; None for another path."""
+        method = self.command
+        m = _CONNECTION_RE.match(path)
+        if m:
+            if method not in ("GET", "HEAD", "POST"):
+                return self._not_allowed("GET, POST")
+            app = state.apps.get(m.group(1))
+            if app is None:
+                return self._app_not_found(m.group(1))
+            if method == "POST":
+                activate = query.get("activate")
+                if activate not in (None, "true", "false"):
+                    return _err(400, "E0000001", "Api validation failed: activate",
+                                ["activate: must be true or false, got '%s'" % activate[:40]])
+                if not body_ok:
+                    return _err(400, "E0000003", "The request body was not well-formed.",
+                                ["Request body is not valid JSON"] if raw else ["Request body is required"])
+                errors = validate_connection_request(app, body)
+                if errors:
+                    return _err(400, "E0000001", "Api validation failed: connection", errors)
+                apply_connection_request(app, body)
+                if activate == "true":
+                    app["provisioning"] = True
+                app["lastUpdated"] = _iso(time.time())
+            return _json_response(200, render_connection(app, base))
+        m = _CONNECTION_LIFECYCLE_RE.match(path)
+        if m:
+            if method != "POST":
+                return self._not_allowed("POST")
+            app = state.apps.get(m.group(1))
+            if app is None:
+                return self._app_not_found(m.group(1))
+            conn = app["connection"]
+            if conn["authScheme"] == "UNKNOWN":
+                return _err(400, "E0000001", "Api validation failed: connection",
+                            ["The app does not support provisioning (app name '%s')." % app["name"]])
+            if m.group(2) == "activate":
+                if conn["authScheme"] == "TOKEN" and not conn["hasToken"]:
+                    return _err(400, "E0000001", "Api validation failed: connection",
+                                ["The provisioning connection has no token; set one with POST "
+                                 "/api/v1/apps/%s/connections/default first." % app["id"]])
+                app["provisioning"] = True
+            else:
+                app["provisioning"] = False
+            resp = _Response(204, None)
+            resp.content_type = None
+            return resp
+        return None
 
     @staticmethod
     def _provisioning_off():
@@ -866,7 +1434,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 state.apps = backup
                 return bad(str(exc))
             return ok([{"id": a["id"], "label": a["label"], "name": a["name"],
-                        "provisioning": a["provisioning"], "features": sorted(a["features"])}
+                        "provisioning": a["provisioning"], "features": sorted(a["features"]),
+                        "connection_status": connection_status(a)}
                        for a in created], 201)
         if key == ("GET", "/_admin/config"):
             return ok(dict(state.config))
@@ -890,6 +1459,25 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if rate_changed or "rate_limit" in payload or "rate_window" in payload:
                 state.restart_bucket()
             return ok(dict(state.config))
+        if key == ("POST", "/_admin/clients"):
+            specs = payload if isinstance(payload, list) else [payload]
+            backup = dict(state.oauth.clients)
+            try:
+                created = [state.oauth.add_client(spec) for spec in specs]
+            except ValueError as exc:
+                state.oauth.clients = backup
+                return bad(str(exc))
+            return ok(copy.deepcopy(created), 201)
+        if key == ("GET", "/_admin/clients"):
+            return ok(copy.deepcopy(sorted(state.oauth.clients.values(), key=lambda c: c["client_id"])))
+        if key == ("GET", "/_admin/dpop"):
+            return ok(state.oauth.summary())
+        if key == ("POST", "/_admin/dpop"):
+            if not isinstance(payload, dict) or set(payload) - {"rotate_nonces"}:
+                return bad("body must be {\"rotate_nonces\": true}")
+            if payload.get("rotate_nonces"):
+                state.oauth.rotate_nonces()
+            return ok(state.oauth.summary())
         if key == ("GET", "/_admin/faults"):
             return ok(copy.deepcopy(state.faults))
         if key == ("DELETE", "/_admin/faults"):
