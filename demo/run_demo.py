@@ -3,10 +3,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """`make demo`: start the bundled Okta emulator, run the demo playbooks against it, stop it.
 
-1. read.yml reads the seeded apps' features (by id and by label);
-2. apply.yml applies a provisioning baseline with --diff (changes are shown);
+1. read.yml reads Legacy Wiki's provisioning connection (disabled) and the seeded apps' features (by id and by
+   label; Legacy Wiki has none to show while its connection is disabled);
+2. apply.yml enables Legacy Wiki's provisioning connection, then applies a provisioning baseline, Legacy Wiki
+   included, with --diff (changes are shown);
 3. apply.yml again: nothing to change, and the demo fails if anything is reported changed;
-4. read.yml reads the result back.
+4. read.yml reads the result back: the connection enabled, Legacy Wiki's features readable.
 The credentials reach the modules through OKTA_ORG_URL and OKTA_API_TOKEN, as in a CI job.
 """
 
@@ -53,9 +55,12 @@ def main():
             ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
         )
         print("Okta emulator listening on %s (CA %s)" % (emulator.url, emulator.ca_file), flush=True)
-        banner("1. Read the provisioning features of the seeded apps (okta_app_feature_info, by id and by label)")
+        wiki = "0oa6wikY4nG7sAf1D5d7"
+        banner("1. Read Legacy Wiki's provisioning connection (okta_app_connection_info) and the features of the "
+               "seeded apps (okta_app_feature_info, by id and by label)")
         run_playbook("read.yml", env)
-        banner("2. Apply the provisioning baseline (okta_app_feature, --diff shows every change)")
+        banner("2. Enable Legacy Wiki's provisioning connection (okta_app_connection), then apply the provisioning "
+               "baseline (okta_app_feature); --diff shows every change")
         first = run_playbook("apply.yml", env, ["--diff"])
         banner("3. Apply the same baseline again: nothing to change")
         second = run_playbook("apply.yml", env, ["--diff"])
@@ -66,6 +71,10 @@ def main():
             first, second, "" if requests_seen is None else ", %d API requests in all" % requests_seen))
         if not first or second != 0:
             sys.exit("demo: expected changes on the first run and none on the second")
+        connection = emulator.state.snapshot(emulator.url)["apps"][wiki]["connection"]
+        if connection["status"] != "ENABLED":
+            sys.exit("demo: Legacy Wiki's provisioning connection is %s, expected ENABLED" % connection["status"])
+        print("Legacy Wiki's provisioning connection is %s." % connection["status"], flush=True)
     finally:
         emulator.stop()
 

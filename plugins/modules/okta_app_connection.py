@@ -1,0 +1,338 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: oktaops.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: okta_app_connection
+short_description: Manage the default provisioning connection of an Okta app, idempotently
+version_added: 0.1.0
+description:
+  - Sets up and enables or disables the default provisioning connection of an Okta app (the Admin Console's
+    Provisioning > Integration, "Configure API Integration"). Okta refuses to configure the provisioning features
+    (M(oktaops.okta.okta_app_feature)) of an app until this connection is enabled.
+  - The module reads the connection once (C(GET /api/v1/apps/{appId}/connections/default)) and compares what Okta
+    returns (the status, the authentication scheme, the base URL, the client id and the signing key rotation mode)
+    with the options given. Values left out are not compared, and are sent as Okta holds them when the profile is
+    updated, so an update never resets them.
+  - When the profile differs it sends one C(POST /api/v1/apps/{appId}/connections/default); to enable at the same
+    time it adds C(?activate=true), so that is still one request. A status change alone is one
+    C(POST .../lifecycle/activate) or C(POST .../lifecycle/deactivate). Disabling together with a profile update
+    deactivates first. A run that changes nothing makes one request.
+  - The token is write-only, Okta never returns it, so it cannot be compared. It is sent with every profile update,
+    and on its own only when O(update_token=always). See O(update_token).
+  - An app whose connection Okta reports as C(UNKNOWN) has no provisioning support; the task then fails with a
+    message saying so, before any change.
+author:
+  - oktaops.okta maintainers (@oktaops)
+options:
+  state:
+    description:
+      - V(enabled) activates the connection, V(disabled) deactivates it. Only a status that differs causes a request.
+    type: str
+    choices: [enabled, disabled]
+    default: enabled
+  profile:
+    description:
+      - The connection settings wanted. Without it only the status is managed; enabling then needs a connection
+        Okta already holds credentials for.
+      - Keys are snake_case and also accept Okta's camelCase names, so a body copied from Okta's documentation works
+        (O(profile.base_url) sits at the top of Okta's request body; it is sent there).
+    type: dict
+    suboptions:
+      auth_scheme:
+        description:
+          - How Okta authenticates to the app. Which one an app takes depends on its type, for example V(TOKEN) for
+            Zscaler 2.0 (C(zscalerbyz)) and V(OAUTH2) or V(TOKEN) for Okta Org2Org (C(okta_org2org)). Changing it
+            replaces the connection.
+        type: str
+        required: true
+        choices: [TOKEN, OAUTH2]
+        aliases: [authScheme]
+      token:
+        description:
+          - The API token Okta uses to call the app (V(TOKEN) only). Write-only; never logged, returned or shown in
+            a diff.
+          - Needed when a token-based connection is first set up or its scheme changes.
+        type: str
+      base_url:
+        description:
+          - The base URL of the app's API (V(TOKEN) only), such as the Zscaler 2.0 base URL with its Zscaler id.
+            Must start with V(https://).
+        type: str
+        aliases: [baseUrl]
+      client_id:
+        description:
+          - The client id of the OAuth 2.0 service app in the target org (V(OAUTH2), Okta Org2Org only).
+        type: str
+        aliases: [clientId]
+      signing:
+        description:
+          - The signing key settings (V(OAUTH2), Okta Org2Org only).
+        type: dict
+        suboptions:
+          rotation_mode:
+            description:
+              - V(AUTO) lets Okta rotate the signing key (publish the app's JWKS URL in the target org); V(MANUAL)
+                leaves rotation to you.
+            type: str
+            required: true
+            choices: [AUTO, MANUAL]
+            aliases: [rotationMode]
+  update_token:
+    description:
+      - When O(profile.token) is sent. It is always sent with a profile update that happens for another reason
+        (a new scheme, base URL, client id or rotation mode), because the connection is then set up again.
+      - V(on_create) sends it only then. A run where everything Okta returns already matches changes nothing and
+        reports V(ok); a token rotated in your vault is not sent until something else changes.
+      - V(always) sends it on every run, even when everything else matches, so a rotated token always reaches
+        Okta; the price is that the task reports V(changed) on every run and makes a write each time.
+    type: str
+    choices: [always, on_create]
+    default: on_create
+extends_documentation_fragment:
+  - oktaops.okta.okta
+  - oktaops.okta.okta.APP
+  - oktaops.okta.okta.ACTIONGROUP
+  - oktaops.okta.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Makes the one C(GET) only and returns the predicted connection in RV(connection) and the same RV(diff) a
+        real run would.
+  diff_mode:
+    support: full
+    details:
+      - RV(diff) shows the status and the profile before and after. A token that is (or would be) sent appears as
+        a placeholder, never as its value.
+notes:
+  - Okta Office 365 connections (admin user name and password) are not managed by this module.
+  - OAuth 2.0 connections of apps such as Google Workspace, Slack or Zoom also need an administrator to grant
+    consent in a browser (the C(authorize) link in RV(connection._links)); the API cannot do that step.
+seealso:
+  - module: oktaops.okta.okta_app_connection_info
+    description: Read the default provisioning connection of an app.
+  - module: oktaops.okta.okta_app_feature
+    description: Configure the provisioning features, once the connection is enabled.
+  - name: Application Connections API
+    description: Okta's reference for the endpoints this module uses.
+    link: https://developer.okta.com/docs/api/openapi/okta-management/management/tag/ApplicationConnections/
+"""
+
+EXAMPLES = r"""
+- name: Set up and enable the token-based connection of Zscaler 2.0
+  oktaops.okta.okta_app_connection:
+    org_url: https://acme.okta.com
+    api_token: "{{ okta_api_token }}"
+    app_label: Zscaler
+    state: enabled
+    profile:
+      auth_scheme: TOKEN
+      base_url: https://scim.zscalerbeta.net/1234567/890/scim
+      token: "{{ zscaler_scim_token }}"
+
+- name: Push a rotated token even though nothing else changed (reports changed on every run)
+  oktaops.okta.okta_app_connection:
+    app_id: 0oa4zscR7mN1xKd2B5d7
+    profile:
+      auth_scheme: TOKEN
+      token: "{{ zscaler_scim_token }}"
+    update_token: always
+
+- name: Okta Org2Org over OAuth 2.0, Okta rotating the signing key (a body pasted from Okta's docs)
+  oktaops.okta.okta_app_connection:
+    app_label: Okta Org2Org
+    profile:
+      authScheme: OAUTH2
+      clientId: 0oa2h6su6bVFyJzIf1d7
+      signing:
+        rotationMode: AUTO
+
+- name: Enable provisioning, then configure To App, credentials set once for the play
+  module_defaults:
+    group/oktaops.okta.okta:
+      org_url: https://acme.okta.com
+      api_token: "{{ okta_api_token }}"
+  block:
+    - name: Enable the provisioning connection
+      oktaops.okta.okta_app_connection:
+        app_label: Legacy Wiki
+        profile:
+          auth_scheme: TOKEN
+          token: "{{ wiki_scim_token }}"
+
+    - name: Create and deactivate users from Okta
+      oktaops.okta.okta_app_feature:
+        app_label: Legacy Wiki
+        feature: USER_PROVISIONING
+        capabilities:
+          create: {lifecycle_create: {status: ENABLED}}
+          update: {lifecycle_deactivate: {status: ENABLED}}
+
+- name: Stop provisioning to an app (the settings are kept)
+  oktaops.okta.okta_app_connection:
+    app_id: 0oa6wikY4nG7sAf1D5d7
+    state: disabled
+"""
+
+RETURN = r"""
+app_id:
+  description: The id of the app, as given or as found from O(app_label).
+  returned: always
+  type: str
+  sample: 0oa4zscR7mN1xKd2B5d7
+connection:
+  description:
+    - The connection as Okta returned it after the update, as it is when nothing changed, or, in check mode or
+      after a lifecycle call (which returns no body), as it is predicted to be. Okta's own keys. Never holds a token.
+  returned: success
+  type: dict
+  contains:
+    status:
+      description: V(ENABLED) or V(DISABLED).
+      type: str
+      sample: ENABLED
+    authScheme:
+      description: V(TOKEN), returned by Okta only for token-based connections.
+      type: str
+      sample: TOKEN
+    baseUrl:
+      description: The base URL of a token-based connection, when it has one.
+      type: str
+      sample: https://scim.zscalerbeta.net/1234567/890/scim
+    profile:
+      description: The scheme (C(authScheme)), and for Okta Org2Org over OAuth 2.0 C(clientId) and C(signing.rotationMode).
+      type: dict
+      sample:
+        authScheme: TOKEN
+    _links:
+      description: Okta's links (C(self), C(activate) or C(deactivate), and C(authorize) for OAuth 2.0 consent).
+      type: dict
+changes:
+  description:
+    - What differed and was (or, in check mode, would be) changed, in Okta's spelling. V(profile.token) means the
+      token was (would be) sent.
+  returned: success
+  type: list
+  elements: str
+  sample: [status, baseUrl, profile.token]
+token_sent:
+  description: Whether the token was sent to Okta (in check mode, whether it would be).
+  returned: success
+  type: bool
+  sample: false
+diff:
+  description: The status and profile before and after; the same in check mode and in a real run.
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: What Okta held.
+      type: dict
+    after:
+      description: What Okta holds after the change (or would hold, in check mode). A token sent shows as a placeholder.
+      type: dict
+"""
+
+from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaError
+from ansible_collections.oktaops.okta.plugins.module_utils._connection import (
+    STATES,
+    UPDATE_TOKEN,
+    input_problems,
+    is_unsupported,
+    plan,
+    predicted,
+    profile_argument_spec,
+    unapplied,
+)
+from ansible_collections.oktaops.okta.plugins.module_utils._module import OktaModule, describe_failure
+
+
+def connection_path(app_id):
+    return "/api/v1/apps/{0}/connections/default".format(app_id)
+
+
+def unsupported_message(app_id):
+    return ("Cannot manage the provisioning connection of app {0}: Okta reports it as UNKNOWN, which means this app "
+            "type has no provisioning support (or uses an authentication method the API does not expose). Provisioning "
+            "and its features cannot be set up for this app.".format(app_id))
+
+
+def run(module, app_id):
+    path = connection_path(app_id)
+    try:
+        current = module.client.get_json(path)
+    except OktaError as exc:
+        module.fail_okta("Cannot read the provisioning connection of app {0}".format(app_id), exc,
+                         not_found="app {0} was not found; check app_id".format(app_id), app_id=app_id)
+    if not isinstance(current, dict) or not isinstance(current.get("profile"), dict):
+        module.fail_json(msg="Okta answered GET {0} with something that is not a provisioning connection.".format(path),
+                         app_id=app_id)
+    if is_unsupported(current):
+        module.fail_json(msg=unsupported_message(app_id), app_id=app_id, connection=current)
+
+    the_plan = plan(current, module.params["state"], module.params["profile"], module.params["update_token"])
+    result = dict(changed=the_plan.changed, app_id=app_id, changes=the_plan.changes, token_sent=the_plan.send_token)
+    if module._diff:
+        result["diff"] = dict(before=the_plan.before, after=the_plan.after)
+    if not the_plan.changed or module.check_mode:
+        result["connection"] = predicted(current, the_plan) if the_plan.changed else current
+        module.exit_json(**result)
+
+    answer = None
+    for call in the_plan.calls:
+        if call[0] == "POST":
+            action = "update the provisioning connection of app {0}".format(app_id)
+            try:
+                answer = module.client.request("POST", path, params={"activate": "true"} if call[2] else None,
+                                               body=call[1]).body
+            except OktaError as exc:
+                module.fail_okta("Cannot {0}".format(action), exc, app_id=app_id, changes=the_plan.changes)
+            missing = unapplied(the_plan.expected, answer)
+            if call[2] and (not isinstance(answer, dict) or answer.get("status") != "ENABLED"):
+                missing.append("status")
+            if missing:
+                module.fail_json(msg="Okta answered the update of the provisioning connection of app {0} without "
+                                     "applying {1}; nothing is reported as done.".format(app_id, ", ".join(missing)),
+                                 app_id=app_id, connection=answer)
+        else:
+            try:
+                module.client.request("POST", "{0}/lifecycle/{1}".format(path, call[0]))
+            except OktaError as exc:
+                action = "Cannot {0} the provisioning connection of app {1}".format(call[0], app_id)
+                if call[0] == "activate" and exc.kind == "http" and exc.status == 400:
+                    fields = exc.fields()
+                    fields.update(app_id=app_id, changes=the_plan.changes)
+                    module.fail_json(msg=describe_failure(action, exc) + (
+                        " Okta does not say whether a disabled connection holds credentials; if this one has none "
+                        "yet, give them in profile and run once with update_token=always."), **fields)
+                module.fail_okta(action, exc, app_id=app_id, changes=the_plan.changes)
+    if the_plan.calls[-1][0] != "POST":
+        # a lifecycle call answers 204 without a body: the result is the last known object with the new status
+        answer = predicted(answer if isinstance(answer, dict) else current, the_plan)
+    result["connection"] = answer
+    module.exit_json(**result)
+
+
+def main():
+    module = OktaModule(
+        argument_spec=dict(
+            state=dict(type="str", choices=list(STATES), default="enabled"),
+            profile=profile_argument_spec(),
+            update_token=dict(type="str", choices=list(UPDATE_TOKEN), default="on_create", no_log=False),
+        ),
+        writes=True,
+        supports_check_mode=True,
+    )
+    problems = input_problems(module.params["profile"])
+    if problems:
+        module.fail_json(msg="Invalid profile: {0}.".format("; ".join(problems)), problems=problems)
+    run(module, module.resolve_app_id())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: oktaops.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: okta_app_connection_info
+short_description: Read the default provisioning connection of an Okta app
+version_added: 0.1.0
+description:
+  - Reads the default provisioning connection of an Okta app with one C(GET /api/v1/apps/{appId}/connections/default)
+    (plus the label lookup when O(app_label) is used).
+  - Returns the connection as Okta does (status, authentication scheme, base URL, signing settings and links; never a
+    token, which Okta does not return) and whether the app supports provisioning at all.
+  - An app whose connection Okta reports as C(UNKNOWN) has no provisioning support; the module then succeeds with
+    RV(provisioning_supported=false) instead of failing.
+  - Never changes anything.
+author:
+  - oktaops.okta maintainers (@oktaops)
+options: {}
+extends_documentation_fragment:
+  - oktaops.okta.okta
+  - oktaops.okta.okta.APP
+  - oktaops.okta.okta.ACTIONGROUP
+  - oktaops.okta.attributes
+  - oktaops.okta.attributes.INFO_MODULE
+seealso:
+  - module: oktaops.okta.okta_app_connection
+    description: Set up, enable or disable the connection, idempotently.
+  - module: oktaops.okta.okta_app_feature_info
+    description: Read the provisioning features, available once the connection is enabled.
+  - name: Application Connections API
+    description: Okta's reference for the endpoint this module reads.
+    link: https://developer.okta.com/docs/api/openapi/okta-management/management/tag/ApplicationConnections/
+"""
+
+EXAMPLES = r"""
+- name: Read the provisioning connection of an app
+  oktaops.okta.okta_app_connection_info:
+    org_url: https://acme.okta.com
+    api_token: "{{ okta_api_token }}"
+    app_label: Zscaler
+  register: zscaler
+
+- name: Fail unless provisioning to Zscaler is on
+  ansible.builtin.assert:
+    that:
+      - zscaler.provisioning_supported
+      - zscaler.connection.status == 'ENABLED'
+
+- name: Configure features only where the connection is enabled (credentials from OKTA_ORG_URL and OKTA_API_TOKEN)
+  oktaops.okta.okta_app_connection_info:
+    app_id: "{{ item }}"
+  loop: "{{ okta_app_ids }}"
+  register: connections
+"""
+
+RETURN = r"""
+app_id:
+  description: The id of the app, as given or as found from O(app_label).
+  returned: always
+  type: str
+  sample: 0oa4zscR7mN1xKd2B5d7
+provisioning_supported:
+  description:
+    - V(false) when Okta reports the connection as C(UNKNOWN), meaning the app type has no provisioning support
+      (or uses an authentication method the API does not expose).
+  returned: always
+  type: bool
+  sample: true
+provisioning_enabled:
+  description: Whether the connection is V(ENABLED), the precondition for configuring provisioning features.
+  returned: always
+  type: bool
+  sample: true
+connection:
+  description: The connection as Okta returns it, with Okta's own keys.
+  returned: always
+  type: dict
+  contains:
+    status:
+      description: V(ENABLED), V(DISABLED) or V(UNKNOWN).
+      type: str
+      sample: ENABLED
+    authScheme:
+      description: V(TOKEN), returned by Okta only for token-based connections.
+      type: str
+      sample: TOKEN
+    baseUrl:
+      description: The base URL of a token-based connection, when it has one.
+      type: str
+      sample: https://scim.zscalerbeta.net/1234567/890/scim
+    profile:
+      description: The scheme (C(authScheme) V(TOKEN), V(OAUTH2) or V(UNKNOWN)), and for Okta Org2Org over OAuth 2.0
+        C(clientId) and C(signing.rotationMode).
+      type: dict
+      sample:
+        authScheme: TOKEN
+    _links:
+      description: Okta's links (C(self), C(activate) or C(deactivate), and C(authorize) for OAuth 2.0 consent).
+      type: dict
+      sample:
+        self:
+          href: https://acme.okta.com/api/v1/apps/0oa4zscR7mN1xKd2B5d7/connections/default
+          hints:
+            allow: [GET, POST]
+        deactivate:
+          href: https://acme.okta.com/api/v1/apps/0oa4zscR7mN1xKd2B5d7/connections/default/lifecycle/deactivate
+          hints:
+            allow: [POST]
+"""
+
+from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaError
+from ansible_collections.oktaops.okta.plugins.module_utils._connection import is_unsupported
+from ansible_collections.oktaops.okta.plugins.module_utils._module import OktaModule
+
+
+def main():
+    module = OktaModule(argument_spec={}, supports_check_mode=True)
+    app_id = module.resolve_app_id()
+    path = "/api/v1/apps/{0}/connections/default".format(app_id)
+    try:
+        connection = module.client.get_json(path)
+    except OktaError as exc:
+        module.fail_okta("Cannot read the provisioning connection of app {0}".format(app_id), exc,
+                         not_found="app {0} was not found; check app_id".format(app_id), app_id=app_id)
+    if not isinstance(connection, dict) or not isinstance(connection.get("profile"), dict):
+        module.fail_json(msg="Okta answered GET {0} with something that is not a provisioning connection.".format(path),
+                         app_id=app_id)
+    module.exit_json(changed=False, app_id=app_id, connection=connection,
+                     provisioning_supported=not is_unsupported(connection),
+                     provisioning_enabled=connection.get("status") == "ENABLED")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+# Copyright: oktaops.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The emulator's default provisioning connection endpoints against the official spec and SDK.
+
+The answers must validate against ``ProvisioningConnectionResponse`` of the official OpenAPI file (skipped, with
+the reason, where ``../shared/okta`` is absent), the official Python SDK must read them without error, and the
+emulator must behave as the collection's tests assume: lifecycle calls answer 204, the features follow the
+connection, the request log never holds a token.
+"""
+
+import asyncio
+import copy
+import json
+import os
+import ssl
+
+import pytest
+import requests
+
+REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SPEC_FILE = os.path.join(os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "okta")), "app-features-subset.yaml")
+
+MANAGE = "00oktaops-emulator-manage-token-5f3a9c1e7b"
+READONLY = "00oktaops-emulator-readonly-token-8d2b4e6a0c"
+SLACK = "0oa1slk7q2HXw9ZbT5d7"
+ZSCALER = "0oa4zscR7mN1xKd2B5d7"
+ORG2ORG = "0oa5o2oT3bJ8pWe6C5d7"
+LEGACY_WIKI = "0oa6wikY4nG7sAf1D5d7"
+SECRET = "zs-scim-token-0a1b2c3d4e5f"
+CONNECTION = "/api/v1/apps/{appId}/connections/default"
+
+
+def api(emu, method, path, token=MANAGE, **kw):
+    headers = {"Accept": "application/json", "Authorization": "SSWS " + token}
+    return requests.request(method, emu.url + path, headers=headers, verify=emu.ca_file, timeout=10, **kw)
+
+
+def conn_path(app_id, tail=""):
+    return "/api/v1/apps/%s/connections/default%s" % (app_id, tail)
+
+
+def unknown_app(emu):
+    app = {"label": "Intranet Links", "name": "bookmark", "signOnMode": "BOOKMARK"}
+    return emu.admin("POST", "/_admin/apps", json=app)[0]["id"]
+
+
+# ---------------------------------------------------------------------------
+# official OpenAPI schema
+# ---------------------------------------------------------------------------
+
+# Closed in the test copy so an invented key in an emulator answer is caught (the official schema is open).
+# The response profile stays open: the spec's own Org2Org example returns profile.clientId, which the schema omits.
+_CLOSED = ("ProvisioningConnectionResponse", "Org2OrgProvisioningOAuthSigningSettings", "Error", "ErrorCause")
+
+
+class Spec:
+    def __init__(self, doc):
+        from openapi_schema_validator import OAS30Validator
+
+        self.validator = OAS30Validator
+        self.doc = doc
+        self.components = copy.deepcopy(doc["components"])
+        for name in _CLOSED:
+            self.components["schemas"][name]["additionalProperties"] = False
+
+    def schema(self, method, status="200", path=CONNECTION):
+        return self.doc["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"]
+
+    def request_schema(self):
+        return self.doc["paths"][CONNECTION]["post"]["requestBody"]["content"]["application/json"]["schema"]
+
+    def errors(self, instance, schema):
+        root = dict(schema)
+        root["components"] = self.components
+        return sorted("%s: %s" % ("/".join(map(str, e.absolute_path)), e.message)
+                      for e in self.validator(root).iter_errors(instance))
+
+
+@pytest.fixture(scope="module")
+def spec():
+    if not os.path.exists(SPEC_FILE):
+        pytest.skip("official Okta spec not found at ../shared/okta; put app-features-subset.yaml there "
+                    "(relative to the collection root) to run the schema checks")
+    yaml = pytest.importorskip("yaml", reason="PyYAML is needed to read the official spec")
+    pytest.importorskip("openapi_schema_validator", reason="pip install openapi-schema-validator")
+    with open(SPEC_FILE, encoding="utf-8") as fh:
+        return Spec(yaml.safe_load(fh))
+
+
+def test_spec_get_responses(emu, spec):
+    schema = spec.schema("get")
+    apps = [SLACK, ZSCALER, ORG2ORG, LEGACY_WIKI, unknown_app(emu)]
+    bodies = []
+    for app_id in apps:
+        resp = api(emu, "GET", conn_path(app_id))
+        assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/json"
+        bodies.append(resp.json())
+        assert spec.errors(resp.json(), schema) == [], (app_id, resp.text)
+        assert set(resp.json()["profile"]) <= {"authScheme", "clientId", "signing"}
+    slack, zscaler, org2org, wiki, unknown = bodies
+    assert zscaler["authScheme"] == "TOKEN" and zscaler["baseUrl"].startswith("https://")
+    assert "authScheme" not in org2org and org2org["profile"]["signing"] == {"rotationMode": "AUTO"}
+    assert (wiki["status"], set(wiki["_links"])) == ("DISABLED", {"self", "activate"})
+    assert (slack["status"], set(slack["_links"])) == ("ENABLED", {"self", "deactivate"})
+    assert unknown == {"status": "UNKNOWN", "profile": {"authScheme": "UNKNOWN"},
+                       "_links": {"self": {"href": emu.url + conn_path(apps[-1]), "hints": {"allow": ["GET", "POST"]}}}}
+
+
+def test_spec_post_requests_and_responses(emu, spec):
+    token_body = {"baseUrl": "https://scim.zscalerbeta.net/7654321/890/scim",
+                  "profile": {"authScheme": "TOKEN", "token": SECRET}}
+    oauth_body = {"profile": {"authScheme": "OAUTH2", "clientId": "0oa2h6su6bVFyJzIf1d7",
+                              "signing": {"rotationMode": "MANUAL"}}}
+    # what the collection sends is a valid request body for the spec (both oneOf branches are open objects)
+    assert spec.errors(token_body, spec.request_schema()) == []
+    assert spec.errors(oauth_body, spec.request_schema()) == []
+    for app_id, body in ((ZSCALER, token_body), (ORG2ORG, oauth_body)):
+        resp = api(emu, "POST", conn_path(app_id), json=body)
+        assert resp.status_code == 200, resp.text
+        assert spec.errors(resp.json(), spec.schema("post")) == []
+    resp = api(emu, "POST", conn_path(LEGACY_WIKI), params={"activate": "true"},
+               json={"profile": {"authScheme": "TOKEN", "token": SECRET}})
+    assert resp.json()["status"] == "ENABLED"
+    assert spec.errors(resp.json(), spec.schema("post")) == []
+
+
+def test_spec_error_bodies(emu, spec):
+    cases = [
+        api(emu, "POST", conn_path(SLACK), json={"profile": {"authScheme": "TOKEN", "token": SECRET}}),  # 400
+        api(emu, "POST", conn_path(SLACK, "/lifecycle/deactivate"), token=READONLY),  # 403
+        api(emu, "GET", conn_path("0oaNOPE0000000000000")),  # 404
+    ]
+    assert [r.status_code for r in cases] == [400, 403, 404]
+    for resp in cases:
+        assert spec.errors(resp.json(), {"$ref": "#/components/schemas/Error"}) == [], resp.text
+    assert SECRET not in cases[0].text
+
+
+# ---------------------------------------------------------------------------
+# behaviour the collection's tests rely on
+# ---------------------------------------------------------------------------
+
+
+def test_lifecycle_204_and_features_follow(emu):
+    feature = "/api/v1/apps/%s/features" % ZSCALER
+    resp = api(emu, "POST", conn_path(ZSCALER, "/lifecycle/deactivate"))
+    assert (resp.status_code, resp.content) == (204, b"")
+    assert "Content-Type" not in resp.headers
+    assert api(emu, "GET", conn_path(ZSCALER)).json()["status"] == "DISABLED"
+    err = api(emu, "GET", feature)
+    assert err.status_code == 400
+    assert err.json()["errorCauses"] == [{"errorSummary": "Provisioning is not enabled for the app instance."}]
+    assert api(emu, "PUT", feature + "/USER_PROVISIONING", json={}).status_code == 400
+    assert api(emu, "POST", conn_path(ZSCALER, "/lifecycle/activate")).status_code == 204
+    assert api(emu, "GET", feature).status_code == 200
+    assert emu.state()["apps"][ZSCALER]["provisioning"] is True
+    assert api(emu, "GET", conn_path(ZSCALER, "/lifecycle/activate")).status_code == 405
+
+
+def test_unknown_app_refuses_everything_but_the_get(emu):
+    app_id = unknown_app(emu)
+    assert api(emu, "GET", "/api/v1/apps/%s/features" % app_id).status_code == 400
+    for tail in ("/lifecycle/activate", "/lifecycle/deactivate"):
+        assert api(emu, "POST", conn_path(app_id, tail)).status_code == 400
+    resp = api(emu, "POST", conn_path(app_id), json={"profile": {"authScheme": "TOKEN", "token": SECRET}})
+    assert resp.status_code == 400 and "does not support provisioning" in resp.text
+    assert emu.state()["apps"][app_id]["connection"]["status"] == "UNKNOWN"
+
+
+@pytest.mark.parametrize("app_id,body,needle", [
+    (ZSCALER, {"profile": {"token": SECRET}}, "profile.authScheme: required"),
+    (ZSCALER, {"profile": {"authScheme": "BASIC"}}, "profile.authScheme: 'BASIC'"),
+    (ZSCALER, {"profile": {"authScheme": "TOKEN", "token": SECRET, "clientId": "x"}}, "profile.clientId: unknown"),
+    (ZSCALER, {"profile": {"authScheme": "OAUTH2"}}, "does not support a OAUTH2 connection"),
+    (ORG2ORG, {"profile": {"authScheme": "OAUTH2", "signing": {"rotationMode": "SOMETIMES"}}}, "rotationMode"),
+    (ORG2ORG, {"profile": {"authScheme": "OAUTH2", "signing": {}}}, "rotationMode: required"),
+    (ORG2ORG, {"profile": {"authScheme": "TOKEN"}}, "profile.token: a token is required"),
+    (SLACK, {"profile": {"authScheme": "OAUTH2", "clientId": "0oa1"}}, "profile.clientId: only used by okta_org2org"),
+    (ZSCALER, {"baseUrl": 5, "profile": {"authScheme": "TOKEN"}}, "baseUrl: must be a non-empty string"),
+    (ZSCALER, ["profile"], "connection: must be an object"),
+])
+def test_post_validation(emu, app_id, body, needle):
+    before = emu.state()["apps"]
+    resp = api(emu, "POST", conn_path(app_id), json=body)
+    assert resp.status_code == 400, resp.text
+    causes = [c["errorSummary"] for c in resp.json()["errorCauses"]]
+    assert any(needle in c for c in causes), causes
+    assert emu.state()["apps"] == before
+    assert api(emu, "POST", conn_path(ZSCALER), params={"activate": "yes"},
+               json={"profile": {"authScheme": "TOKEN"}}).status_code == 400
+
+
+def test_request_log_redacts_the_token_and_counts_it(emu):
+    api(emu, "POST", conn_path(ZSCALER), json={"profile": {"authScheme": "TOKEN", "token": SECRET}})
+    api(emu, "POST", conn_path(ZSCALER), json={"profile": {"authScheme": "TOKEN"}})
+    requests.post(emu.url + conn_path(ZSCALER), data='{"profile": {"token": "%s"' % SECRET, verify=emu.ca_file,
+                  headers={"Authorization": "SSWS " + MANAGE, "Content-Type": "application/json"}, timeout=10)
+    log = emu.requests()
+    assert [e["token_sent"] for e in log] == [True, False, False]
+    assert log[0]["body"] == {"profile": {"authScheme": "TOKEN", "token": "<redacted>"}}
+    assert log[2]["body"] == "<redacted>" and log[2]["status"] == 400
+    state = emu.state()
+    assert state["apps"][ZSCALER]["token_sets"] == 1
+    assert SECRET not in json.dumps(log) + json.dumps(state)
+
+
+# ---------------------------------------------------------------------------
+# official Python SDK
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sdk(emu):
+    """An official-SDK client against the emulator, verifying TLS with the emulator's CA (see test_emulator_fidelity)."""
+    pytest.importorskip("okta", reason="official Okta Python SDK (pip install okta) not installed")
+    from okta.client import Client
+
+    class SharedContext(ssl.SSLContext):
+        def __deepcopy__(self, memo):
+            return self
+
+    ctx = SharedContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.load_verify_locations(emu.ca_file)
+    return Client({"orgUrl": emu.url, "token": MANAGE, "sslContext": ctx, "rateLimit": {"maxRetries": 0}})
+
+
+@pytest.mark.filterwarnings("ignore:ssl_context is deprecated:DeprecationWarning")
+def test_sdk_reads_every_connection(emu, sdk):
+    from okta.models import ProvisioningConnectionResponse
+
+    for app_id in (SLACK, ZSCALER, ORG2ORG, LEGACY_WIKI, unknown_app(emu)):
+        conn, _resp, err = asyncio.run(sdk.get_default_provisioning_connection_for_application(app_id))
+        assert err is None, (app_id, err)
+        raw = api(emu, "GET", conn_path(app_id)).json()
+        assert conn.status.value == raw["status"]
+        assert conn.profile.auth_scheme.value == raw["profile"]["authScheme"]
+        assert conn.base_url == raw.get("baseUrl")
+        assert ProvisioningConnectionResponse.from_dict(raw) is not None
+    conn, _resp, err = asyncio.run(sdk.get_default_provisioning_connection_for_application(ORG2ORG))
+    assert conn.profile.signing.rotation_mode.value == "AUTO"
+
+
+@pytest.mark.filterwarnings("ignore:ssl_context is deprecated:DeprecationWarning")
+def test_sdk_lifecycle_calls(emu, sdk):
+    _resp, err = asyncio.run(sdk.deactivate_default_provisioning_connection_for_application(ZSCALER))[-2:]
+    assert err is None
+    assert emu.state()["apps"][ZSCALER]["connection"]["status"] == "DISABLED"
+    _resp, err = asyncio.run(sdk.activate_default_provisioning_connection_for_application(ZSCALER))[-2:]
+    assert err is None
+    assert emu.state()["apps"][ZSCALER]["connection"]["status"] == "ENABLED"

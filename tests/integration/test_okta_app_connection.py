@@ -1,0 +1,318 @@
+# Copyright: oktaops.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""okta_app_connection and okta_app_connection_info through ansible-playbook against the emulator over TLS.
+
+Every test asserts on what the emulator received (its request log, where a token shows only as a marker plus
+``token_sent``) and holds (its state), not only on what the module reports.
+"""
+
+import pytest
+
+from conftest import LEGACY_WIKI, ORG2ORG, READONLY_TOKEN, SLACK
+
+CONNECTION = "oktaops.okta.okta_app_connection"
+INFO = "oktaops.okta.okta_app_connection_info"
+ZSCALER = "0oa4zscR7mN1xKd2B5d7"
+ZSCALER_URL = "https://scim.zscalerbeta.net/1234567/890/scim"
+WIKI_URL = "https://wiki.example.com/scim/v2"  # the seed holds .../scim/v1
+SECRET = "wiki-SCIM-secret-9f8e7d6c5b4a3921"
+PLACEHOLDER = "<write-only token: sent>"
+
+
+def conn_path(app_id):
+    return "/api/v1/apps/%s/connections/default" % app_id
+
+
+def held(emu, app_id):
+    app = emu.state()["apps"][app_id]
+    return app["connection"], app["token_sets"]
+
+
+def calls(emu):
+    """(method, path relative to the connection, activate query, token_sent) for every request."""
+    out = []
+    for entry in emu.requests():
+        path = entry["path"].split("/connections/default", 1)[-1] or "/"
+        out.append((entry["method"], path, entry["query"].get("activate"), entry["token_sent"]))
+    return out
+
+
+def clear_log(emu):
+    emu.admin("DELETE", "/_admin/requests")
+
+
+def feature_status(emu, app_id):
+    return emu.state()["apps"][app_id]["features"]["USER_PROVISIONING"]["status"]
+
+
+def task(args, name="connection"):
+    return {"name": name, CONNECTION: args, "register": "out"}
+
+
+WIKI_ENABLE = {"app_id": LEGACY_WIKI, "state": "enabled",
+               "profile": {"auth_scheme": "TOKEN", "token": SECRET, "base_url": WIKI_URL}}
+
+
+def test_enable_check_real_rerun(emu, play):
+    before, sets = held(emu, LEGACY_WIKI)
+    assert (before["status"], sets) == ("DISABLED", 0)
+
+    check = play([task(WIKI_ENABLE)], check=True, diff=True)
+    assert check.rc == 0, check.stdout
+    assert check.status(0) == "changed"
+    assert calls(emu) == [("GET", "/", None, False)], "check mode must read only"
+    assert held(emu, LEGACY_WIKI) == (before, 0)
+    assert check[0]["connection"]["status"] == "ENABLED"
+    assert check[0]["token_sent"] is True
+    clear_log(emu)
+
+    real = play([task(WIKI_ENABLE)], diff=True)
+    assert real.rc == 0, real.stdout
+    assert real.status(0) == "changed"
+    # enabling plus the token (a profile update, since the connection had none) is one POST ?activate=true
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/", "true", True)]
+    post = emu.requests()[1]
+    assert post["body"] == {"baseUrl": WIKI_URL, "profile": {"authScheme": "TOKEN", "token": "<redacted>"}}
+    conn, sets = held(emu, LEGACY_WIKI)
+    assert (conn["status"], sets) == ("ENABLED", 1)
+    assert real[0]["connection"] == conn
+    assert real[0]["diff"] == check[0]["diff"], "check mode and a real run must show the same diff"
+    assert feature_status(emu, LEGACY_WIKI) == "ENABLED"  # the features endpoints answer now
+    clear_log(emu)
+
+    again = play([task(WIKI_ENABLE)], diff=True)
+    assert again.rc == 0, again.stdout
+    assert again.status(0) == "ok"
+    assert calls(emu) == [("GET", "/", None, False)], "a run without change is one GET"
+    assert again[0]["changes"] == [] and again[0]["token_sent"] is False
+    assert held(emu, LEGACY_WIKI)[1] == 1
+    clear_log(emu)
+
+    check_again = play([task(WIKI_ENABLE)], check=True)
+    assert check_again.status(0) == "ok"
+    assert calls(emu) == [("GET", "/", None, False)]
+
+
+def test_enable_without_a_change_only_activates(emu, play):
+    """Legacy Wiki's connection is set up but disabled: on_create enables it without sending the token."""
+    args = {"app_label": "Legacy Wiki", "profile": {"auth_scheme": "TOKEN", "token": SECRET}}
+    run = play([task(args)])
+    assert run.rc == 0, run.stdout
+    assert run.status(0) == "changed" and run[0]["changes"] == ["status"] and run[0]["token_sent"] is False
+    assert [c for c in calls(emu) if c[1] != "/api/v1/apps"] == [
+        ("GET", "/", None, False), ("POST", "/lifecycle/activate", None, False)]
+    conn, sets = held(emu, LEGACY_WIKI)
+    assert (conn["status"], conn["baseUrl"], sets) == ("ENABLED", "https://wiki.example.com/scim/v1", 0)
+
+
+def test_never_configured_connection_needs_update_token_always(emu, play):
+    fresh = {"label": "Fresh SCIM", "provisioning": False, "connection": {"authScheme": "TOKEN", "hasToken": False}}
+    created = emu.admin("POST", "/_admin/apps", json=fresh)
+    app_id = created[0]["id"]
+    profile = {"auth_scheme": "TOKEN", "token": SECRET}
+    first = play([task({"app_id": app_id, "profile": profile})])
+    assert first.status(0) == "failed"
+    assert "update_token=always" in first[0]["msg"] and "has no token" in first[0]["msg"]
+    assert first[0]["status"] == 400
+    clear_log(emu)
+    second = play([task({"app_id": app_id, "profile": profile, "update_token": "always"})])
+    assert second.status(0) == "changed"
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/", "true", True)]
+    assert held(emu, app_id)[0]["status"] == "ENABLED"
+    assert SECRET not in first.everything() + second.everything()
+
+
+def test_features_follow_the_connection(emu, play):
+    """While the connection is disabled the features endpoints answer the documented 400."""
+    run = play([
+        task({"app_id": ZSCALER, "state": "disabled"}),
+        {"name": "features", "oktaops.okta.okta_app_feature_info": {"app_id": ZSCALER}, "register": "f1"},
+        task({"app_id": ZSCALER, "state": "enabled"}),
+        {"name": "features", "oktaops.okta.okta_app_feature_info": {"app_id": ZSCALER}, "register": "f2"},
+    ])
+    assert run.rc == 0, run.stdout
+    assert run[1]["provisioning_enabled"] is False and run[1]["features"] == []
+    assert run[3]["provisioning_enabled"] is True and run[3]["features"][0]["status"] == "ENABLED"
+    features = [e for e in emu.requests() if e["path"].endswith("/features")]
+    assert [e["status"] for e in features] == [400, 200]
+
+
+def test_disable_and_reenable_under_both_update_token_values(emu, play):
+    profile = {"auth_scheme": "TOKEN", "token": SECRET, "base_url": ZSCALER_URL}
+
+    disable = play([task({"app_id": ZSCALER, "state": "disabled", "profile": profile})])
+    assert disable.rc == 0, disable.stdout
+    assert disable.status(0) == "changed"
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/lifecycle/deactivate", None, False)]
+    assert held(emu, ZSCALER) == (disable[0]["connection"], 0)
+    assert disable[0]["connection"]["status"] == "DISABLED"
+    assert "deactivate" not in disable[0]["connection"]["_links"] and "activate" in disable[0]["connection"]["_links"]
+    clear_log(emu)
+
+    # on_create (the default): everything Okta returns matches, so the token is not sent; one activate
+    on_create = play([task({"app_id": ZSCALER, "state": "enabled", "profile": profile})])
+    assert on_create.status(0) == "changed"
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/lifecycle/activate", None, False)]
+    assert on_create[0]["token_sent"] is False and on_create[0]["changes"] == ["status"]
+    conn, sets = held(emu, ZSCALER)
+    assert (conn["status"], sets) == ("ENABLED", 0)
+    assert on_create[0]["connection"] == conn
+
+    play([task({"app_id": ZSCALER, "state": "disabled"})])
+    clear_log(emu)
+
+    # always: the token goes with the activation, in one POST ?activate=true
+    always = play([task({"app_id": ZSCALER, "state": "enabled", "profile": profile, "update_token": "always"})])
+    assert always.status(0) == "changed"
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/", "true", True)]
+    assert always[0]["token_sent"] is True and always[0]["changes"] == ["status", "profile.token"]
+    conn, sets = held(emu, ZSCALER)
+    assert (conn["status"], sets) == ("ENABLED", 1)
+    clear_log(emu)
+
+    # always, nothing else differs: still sends (and reports changed), the documented trade-off
+    rerun = play([task({"app_id": ZSCALER, "state": "enabled", "profile": profile, "update_token": "always"})])
+    assert rerun.status(0) == "changed"
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/", None, True)]
+    assert held(emu, ZSCALER)[1] == 2
+    clear_log(emu)
+
+    # on_create, nothing differs: ok, one GET
+    quiet = play([task({"app_id": ZSCALER, "state": "enabled", "profile": profile})])
+    assert quiet.status(0) == "ok"
+    assert calls(emu) == [("GET", "/", None, False)]
+
+
+def test_profile_update_sends_token_and_keeps_unnamed_values(emu, play):
+    new_url = "https://scim.zscalerbeta.net/7654321/890/scim"
+    run = play([task({"app_id": ZSCALER, "profile": {"auth_scheme": "TOKEN", "base_url": new_url, "token": SECRET}})],
+               diff=True)
+    assert run.status(0) == "changed"
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/", None, True)]
+    assert run[0]["changes"] == ["baseUrl", "profile.token"]
+    assert run[0]["diff"]["before"] == {"status": "ENABLED", "profile": {"authScheme": "TOKEN"}, "baseUrl": ZSCALER_URL}
+    assert run[0]["diff"]["after"] == {"status": "ENABLED", "profile": {"authScheme": "TOKEN", "token": PLACEHOLDER},
+                                       "baseUrl": new_url}
+    assert held(emu, ZSCALER)[0]["baseUrl"] == new_url
+    clear_log(emu)
+
+    # only the scheme named: the base URL Okta holds is sent back unchanged, nothing else differs -> ok
+    same = play([task({"app_id": ZSCALER, "profile": {"authScheme": "TOKEN"}})])
+    assert same.status(0) == "ok"
+    assert calls(emu) == [("GET", "/", None, False)]
+
+
+def test_oauth2_org2org_rotation_mode(emu, play):
+    args = {"app_label": "Okta Org2Org", "profile": {"authScheme": "OAUTH2", "signing": {"rotationMode": "MANUAL"}}}
+    run = play([task(args)], diff=True)
+    assert run.rc == 0, run.stdout
+    assert run.status(0) == "changed"
+    post = [e for e in emu.requests() if e["method"] == "POST"]
+    # the client id Okta holds is kept: sent as held, since the task does not name it
+    assert [e["body"] for e in post] == [{"profile": {"authScheme": "OAUTH2", "clientId": "0oa2h6su6bVFyJzIf1d7",
+                                                      "signing": {"rotationMode": "MANUAL"}}}]
+    assert run[0]["changes"] == ["profile.signing.rotationMode"]
+    conn = held(emu, ORG2ORG)[0]
+    assert conn["profile"] == {"authScheme": "OAUTH2", "clientId": "0oa2h6su6bVFyJzIf1d7",
+                               "signing": {"rotationMode": "MANUAL"}}
+    assert run[0]["connection"] == conn
+    clear_log(emu)
+    again = play([task(args)])
+    assert again.status(0) == "ok"
+    assert [e["method"] for e in emu.requests()] == ["GET", "GET"]  # label lookup + connection
+
+
+def test_unknown_connection_fails_saying_why(emu, play):
+    created = emu.admin("POST", "/_admin/apps", json={"label": "Intranet Links", "name": "bookmark", "signOnMode": "BOOKMARK"})
+    app_id = created[0]["id"]
+    run = play([task({"app_id": app_id, "profile": {"auth_scheme": "TOKEN", "token": SECRET}}),
+                {"name": "info", INFO: {"app_id": app_id}}],
+               play_extra={"ignore_errors": True})
+    assert run.status(0) == "failed"
+    assert "no provisioning support" in run[0]["msg"]
+    assert "Traceback" not in run.everything()
+    assert run.status(1) == "ok"
+    assert run[1]["provisioning_supported"] is False and run[1]["provisioning_enabled"] is False
+    assert run[1]["connection"]["status"] == "UNKNOWN"
+    assert [(e["method"], e["status"]) for e in emu.requests()] == [("GET", 200), ("GET", 200)]
+    assert held(emu, app_id) == (run[1]["connection"], 0)
+    assert SECRET not in run.everything()
+
+
+def test_token_never_appears_at_vvvv(emu, play):
+    run = play([
+        task(dict(WIKI_ENABLE, update_token="always")),
+        task(dict(WIKI_ENABLE, update_token="always"), name="again"),
+        {"name": "info", INFO: {"app_id": LEGACY_WIKI}},
+        {"name": "show", "ansible.builtin.debug": {"var": "out"}},
+    ], diff=True, verbosity=4)
+    assert run.rc == 0, run.stdout
+    assert run.status(0) == "changed" and run.status(1) == "changed"
+    text = run.everything()
+    assert SECRET not in text
+    assert PLACEHOLDER in run.stdout  # the diff is printed, with the placeholder
+    assert SECRET not in str(emu.requests()) and SECRET not in str(emu.state())
+    assert held(emu, LEGACY_WIKI)[1] == 2
+
+
+def test_info_returns_the_connection(emu, play):
+    run = play([{"name": "info", INFO: {"app_label": "Zscaler"}},
+                {"name": "info", INFO: {"app_id": LEGACY_WIKI}}], check=True)
+    assert run.rc == 0, run.stdout
+    first = run[0]
+    assert first["app_id"] == ZSCALER
+    assert first["connection"]["baseUrl"] == ZSCALER_URL
+    assert first["connection"]["profile"] == {"authScheme": "TOKEN"}
+    assert first["connection"]["_links"]["deactivate"]["href"].endswith("/lifecycle/deactivate")
+    assert first["provisioning_supported"] is True and first["provisioning_enabled"] is True
+    assert run[1]["provisioning_enabled"] is False and run[1]["connection"]["status"] == "DISABLED"
+    assert all(e["method"] == "GET" for e in emu.requests())
+
+
+@pytest.mark.parametrize("profile,needle", [
+    ({"auth_scheme": "TOKEN", "client_id": "0oa1"}, "profile.client_id belongs to an OAUTH2 connection"),
+    ({"auth_scheme": "OAUTH2", "token": SECRET}, "profile.token belongs to a TOKEN connection"),
+    ({"auth_scheme": "TOKEN", "base_url": "http://plain.example.com"}, "must be an https:// URL"),
+    ({"auth_scheme": "BASIC"}, "auth_scheme"),
+])
+def test_bad_input_fails_before_any_request(emu, play, profile, needle):
+    run = play([task({"app_id": ZSCALER, "profile": profile})])
+    assert run.status(0) == "failed"
+    assert needle in run[0]["msg"]
+    assert emu.requests() == []
+    assert SECRET not in run.everything()
+
+
+def test_okta_refusal_is_a_sentence_with_okta_fields(emu, play):
+    # Slack takes only OAUTH2: the emulator answers 400 like Okta's validation
+    run = play([task({"app_id": SLACK, "profile": {"auth_scheme": "TOKEN", "token": SECRET}})])
+    assert run.status(0) == "failed"
+    result = run[0]
+    assert result["msg"].startswith("Cannot update the provisioning connection of app %s" % SLACK)
+    assert "does not support a TOKEN connection" in result["msg"]
+    assert result["status"] == 400 and result["error_code"] == "E0000001" and result["request_id"]
+    assert held(emu, SLACK)[0]["profile"] == {"authScheme": "OAUTH2"}
+    assert SECRET not in run.everything()
+
+
+def test_not_found_and_read_only_token(emu, play):
+    run = play([task({"app_id": "0oaNOPE000000000000"})], play_extra={"ignore_errors": True})
+    assert "app 0oaNOPE000000000000 was not found; check app_id" in run[0]["msg"]
+    clear_log(emu)
+    ro = play([task({"app_id": ZSCALER, "state": "disabled"})], token=READONLY_TOKEN)
+    assert ro.status(0) == "failed"
+    assert "okta.apps.manage" in ro[0]["msg"]
+    assert [(e["method"], e["status"]) for e in emu.requests()] == [("GET", 200), ("POST", 403)]
+    assert held(emu, ZSCALER)[0]["status"] == "ENABLED"
+
+
+def test_retries_a_transient_failure_of_the_write(emu, play):
+    emu.admin("POST", "/_admin/faults", json={"type": "status", "status": 503, "method": "POST",
+                                              "path": "/connections/default$"})
+    run = play([task(WIKI_ENABLE)], defaults={"retries": 2})
+    assert run.rc == 0, run.stdout
+    assert run.status(0) == "changed"
+    assert [(e["method"], e["status"]) for e in emu.requests()] == [("GET", 200), ("POST", 503), ("POST", 200)]
+    assert any("503" in w for w in run[0].get("warnings", []))
+    assert held(emu, LEGACY_WIKI)[0]["status"] == "ENABLED"

@@ -1,0 +1,209 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) oktaops.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The pure logic of the default provisioning connection (module_utils/_connection.py)."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from hypothesis import given, settings, strategies as st
+
+from ansible_collections.oktaops.okta.plugins.module_utils._connection import (
+    TOKEN_PLACEHOLDER,
+    input_problems,
+    is_unsupported,
+    plan,
+    predicted,
+    unapplied,
+    view,
+)
+
+SECRET = "s3cr3t-token-value"
+HREF = "https://acme.okta.com/api/v1/apps/0oa1/connections/default"
+
+
+def token_conn(status="ENABLED", base_url="https://scim.example.com/1"):
+    conn = {"authScheme": "TOKEN", "status": status, "profile": {"authScheme": "TOKEN"},
+            "_links": {"self": {"href": HREF, "hints": {"allow": ["GET", "POST"]}}}}
+    if base_url:
+        conn["baseUrl"] = base_url
+    return conn
+
+
+def oauth_conn(status="ENABLED", client_id="0oaC", mode="AUTO"):
+    profile = {"authScheme": "OAUTH2"}
+    if client_id:
+        profile["clientId"] = client_id
+    if mode:
+        profile["signing"] = {"rotationMode": mode}
+    return {"status": status, "profile": profile, "_links": {"self": {"href": HREF}}}
+
+
+def token_profile(token=SECRET, base_url=None):
+    return {"auth_scheme": "TOKEN", "token": token, "base_url": base_url, "client_id": None, "signing": None}
+
+
+def test_view_and_unsupported():
+    assert view(token_conn()) == {"status": "ENABLED", "auth_scheme": "TOKEN", "base_url": "https://scim.example.com/1"}
+    assert view(oauth_conn()) == {"status": "ENABLED", "auth_scheme": "OAUTH2", "client_id": "0oaC", "rotation_mode": "AUTO"}
+    assert is_unsupported({"status": "UNKNOWN", "profile": {"authScheme": "UNKNOWN"}})
+    assert is_unsupported({"status": "DISABLED", "profile": {"authScheme": "UNKNOWN"}})
+    assert not is_unsupported(token_conn("DISABLED"))
+    assert view(None) == {"status": None, "auth_scheme": None}
+
+
+@pytest.mark.parametrize("profile,needle", [
+    ({"auth_scheme": "TOKEN", "client_id": "x"}, "profile.client_id belongs to an OAUTH2 connection"),
+    ({"auth_scheme": "TOKEN", "signing": {"rotation_mode": "AUTO"}}, "profile.signing.rotation_mode belongs to an OAUTH2"),
+    ({"auth_scheme": "OAUTH2", "base_url": "https://x"}, "profile.base_url belongs to a TOKEN connection"),
+    ({"auth_scheme": "OAUTH2", "token": "x"}, "profile.token belongs to a TOKEN connection"),
+    ({"auth_scheme": "TOKEN", "token": "  "}, "profile.token is empty"),
+    ({"auth_scheme": "TOKEN", "base_url": "http://x"}, "https://"),
+])
+def test_input_problems(profile, needle):
+    problems = input_problems(profile)
+    assert any(needle in p for p in problems), problems
+    assert all(SECRET not in p for p in problems)
+
+
+def test_input_fine():
+    assert input_problems(None) == []
+    assert input_problems(token_profile(base_url="https://x.example.com")) == []
+    assert input_problems({"auth_scheme": "OAUTH2", "client_id": "0oa", "signing": {"rotation_mode": "MANUAL"}}) == []
+
+
+def test_no_change_is_no_call():
+    p = plan(token_conn(), "enabled", token_profile(base_url="https://scim.example.com/1"))
+    assert (p.changed, p.calls, p.send_token, p.changes) == (False, [], False, [])
+    assert p.before == p.after
+
+
+def test_enable_only_activates_under_on_create():
+    p = plan(token_conn("DISABLED"), "enabled", token_profile())
+    assert p.calls == [("activate",)] and not p.send_token and p.changes == ["status"]
+
+
+def test_update_token_always_sends_with_activation_in_one_post():
+    p = plan(token_conn("DISABLED"), "enabled", token_profile(), update_token="always")
+    assert p.calls == [("POST", {"baseUrl": "https://scim.example.com/1",
+                                 "profile": {"authScheme": "TOKEN", "token": SECRET}}, True)]
+    assert p.changes == ["status", "profile.token"]
+    assert p.after["profile"]["token"] == TOKEN_PLACEHOLDER
+    assert SECRET not in json.dumps([p.before, p.after, p.changes])
+
+
+def test_always_on_a_matching_enabled_connection_posts_without_activate():
+    p = plan(token_conn(), "enabled", token_profile(), update_token="always")
+    assert [c[0] for c in p.calls] == ["POST"] and p.calls[0][2] is False
+
+
+def test_disable_with_profile_change_deactivates_first():
+    p = plan(token_conn(), "disabled", token_profile(base_url="https://new.example.com"))
+    assert [c[0] for c in p.calls] == ["deactivate", "POST"]
+    assert p.calls[1][1]["profile"]["token"] == SECRET  # sent with a profile update that happens anyway
+    assert p.changes == ["status", "baseUrl", "profile.token"]
+
+
+def test_scheme_switch_drops_fields_of_the_other_scheme():
+    p = plan(oauth_conn(), "enabled", token_profile())
+    assert p.calls == [("POST", {"profile": {"authScheme": "TOKEN", "token": SECRET}}, False)]
+    assert p.after == {"status": "ENABLED", "profile": {"authScheme": "TOKEN", "token": TOKEN_PLACEHOLDER}}
+
+
+def test_unnamed_values_are_sent_as_held():
+    p = plan(oauth_conn(), "enabled", {"auth_scheme": "OAUTH2", "signing": {"rotation_mode": "MANUAL"}})
+    assert p.calls == [("POST", {"profile": {"authScheme": "OAUTH2", "clientId": "0oaC",
+                                             "signing": {"rotationMode": "MANUAL"}}}, False)]
+    assert p.changes == ["profile.signing.rotationMode"]
+
+
+def test_predicted_and_unapplied():
+    conn = token_conn("DISABLED")
+    p = plan(conn, "enabled", token_profile(base_url="https://new.example.com"))
+    result = predicted(conn, p)
+    assert result["status"] == "ENABLED" and result["baseUrl"] == "https://new.example.com"
+    assert set(result["_links"]) == {"self", "deactivate"}
+    assert result["_links"]["deactivate"]["href"] == HREF + "/lifecycle/deactivate"
+    assert conn["status"] == "DISABLED"  # input untouched
+    assert unapplied(p.expected, result) == []
+    assert unapplied(p.expected, conn) == ["baseUrl"]
+
+
+def test_bad_state_or_update_token():
+    with pytest.raises(ValueError):
+        plan(token_conn(), "on", None)
+    with pytest.raises(ValueError):
+        plan(token_conn(), "enabled", None, update_token="sometimes")
+
+
+# -- laws ---------------------------------------------------------------------------------------------
+
+_urls = st.sampled_from([None, "https://a.example.com", "https://b.example.com"])
+_modes = st.sampled_from([None, "AUTO", "MANUAL"])
+_clients = st.sampled_from([None, "0oaA", "0oaB"])
+_status = st.sampled_from(["ENABLED", "DISABLED"])
+
+
+@st.composite
+def connections(draw):
+    if draw(st.booleans()):
+        return token_conn(draw(_status), draw(_urls))
+    return oauth_conn(draw(_status), draw(_clients), draw(_modes))
+
+
+@st.composite
+def profiles(draw):
+    if draw(st.booleans()):
+        return None
+    if draw(st.booleans()):
+        return {"auth_scheme": "TOKEN", "token": draw(st.sampled_from([None, SECRET])), "base_url": draw(_urls),
+                "client_id": None, "signing": None}
+    mode = draw(_modes)
+    return {"auth_scheme": "OAUTH2", "token": None, "base_url": None, "client_id": draw(_clients),
+            "signing": {"rotation_mode": mode} if mode else None}
+
+
+def apply(conn, the_plan):
+    """What a faithful Okta holds after the plan's calls (the emulator's semantics)."""
+    conn = copy.deepcopy(conn)
+    for call in the_plan.calls:
+        if call[0] == "POST":
+            conn = predicted(conn, the_plan)
+            conn["status"] = "ENABLED" if call[2] else conn["status"]
+        else:
+            conn["status"] = "ENABLED" if call[0] == "activate" else "DISABLED"
+    return conn
+
+
+@settings(max_examples=300, deadline=None)
+@given(connections(), st.sampled_from(["enabled", "disabled"]), profiles())
+def test_applying_the_plan_then_planning_again_changes_nothing(conn, state, profile):
+    first = plan(conn, state, profile)
+    after = apply(conn, first)
+    again = plan(after, state, profile)
+    assert not again.changed, (first, again)
+    assert again.calls == []
+    assert view(after) == view(predicted(conn, first))
+    # at most one write per reason, and enabling with a profile update is one request
+    assert len(first.calls) <= 2
+    assert SECRET not in json.dumps([first.before, first.after, first.changes])
+
+
+@settings(max_examples=300, deadline=None)
+@given(connections(), st.sampled_from(["enabled", "disabled"]), profiles())
+def test_values_not_named_never_change(conn, state, profile):
+    first = plan(conn, state, profile)
+    before, after = view(conn), view(apply(conn, first))
+    named = {k for k, v in (profile or {}).items() if v is not None}
+    if (profile or {}).get("signing"):
+        named.add("rotation_mode")
+    same_scheme = profile is None or profile["auth_scheme"] == before["auth_scheme"]
+    if same_scheme:
+        for key in ("base_url", "client_id", "rotation_mode"):
+            if key not in named:
+                assert after.get(key) == before.get(key)
