@@ -210,3 +210,25 @@ def play(emu):
     def _play(tasks, **options):
         return run_playbook(emu, tasks, **options)
     return _play
+
+
+# The concurrency run (test_concurrency.py) writes its figures here; they are printed at the end of the session.
+RELIABILITY_FIGURES = os.path.join(REPO_ROOT, "tests", "output", "reliability-figures.json")
+_SESSION_STARTED = time.time()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the wall time and 429 count of the concurrency run, if it ran in this session (xdist or not)."""
+    import json as _json
+
+    if not os.path.exists(RELIABILITY_FIGURES) or os.path.getmtime(RELIABILITY_FIGURES) < _SESSION_STARTED:
+        return
+    with open(RELIABILITY_FIGURES) as fh:
+        figures = _json.load(fh)
+    terminalreporter.section("reliability figures (test_concurrency.py)")
+    terminalreporter.write_line("{apps} apps, {forks} forks, bucket {rate_limit} requests / {rate_window} s".format(**figures))
+    for name in ("first_run", "second_run"):
+        run = figures[name]
+        terminalreporter.write_line(
+            "{0}: wall time {1[wall_seconds]} s, {1[requests]} requests, {1[rate_limited]} answered 429 and absorbed, "
+            "{1[changed]} changed, {1[failed]} failed".format(name, run))
