@@ -1,0 +1,46 @@
+# -*- coding: utf-8 -*-
+# Copyright: oktaops.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Fixtures shared by the unit tests: run a module's ``main()`` through the real exit path."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.oktaops.okta.tests.utils.module_args import patch_module_args, reset_warnings
+
+
+@pytest.fixture(autouse=True)
+def clean_okta_env(monkeypatch):
+    """No test sees the Okta variables, or the CA bundle settings, of the machine it runs on."""
+    for name in list(os.environ):
+        if name.startswith("OKTA_") or name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+            monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def run_module(capsys, monkeypatch):
+    """Return ``run(main, args)``: run the module with ``args`` and return ``(rc, result)``.
+
+    ``rc`` is the exit code (0 for exit_json, 1 for fail_json) and ``result`` the JSON the module
+    printed, so no_log masking and JSON serialisation are part of what is tested. The raw text printed
+    is kept in ``run.stdout`` for checks that must see everything, such as a token never printed.
+    """
+
+    def run(main, args):
+        capsys.readouterr()
+        reset_warnings(monkeypatch)
+        with patch_module_args(args):
+            with pytest.raises(SystemExit) as caught:
+                main()
+        out = capsys.readouterr().out
+        run.stdout = out
+        code = caught.value.code
+        return (0 if code is None else code), json.loads(out)
+
+    run.stdout = ""
+    return run
