@@ -1,0 +1,140 @@
+# Copyright: oktaops.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Requests per task: Okta's rate limit on /api/v1/apps makes the request count the cost that matters.
+
+Each test runs one task through ansible-playbook and counts what the emulator logged:
+
+- okta_app_feature: 1 request with nothing to change, 2 with a change, 1 in check mode;
+- okta_app_feature_info: 1 request, with or without ``feature``;
+- ``app_label``: one more request per page of label matches, asked with the largest page size (``limit=200``).
+
+The benchmark (``make bench``, docs/docsite/rst/performance.rst) publishes the same figures.
+"""
+
+import pytest
+
+from conftest import SLACK, ZOOM
+
+FEATURE = "oktaops.okta.okta_app_feature"
+INFO = "oktaops.okta.okta_app_feature_info"
+USER = "USER_PROVISIONING"
+FEATURE_PATH = "/api/v1/apps/{0}/features/{1}"
+PAGED_LABEL = "Paged Payroll"
+PAGE_SIZE = 2
+
+
+def held(emu, app_id, feature=USER):
+    return emu.state()["apps"][app_id]["features"][feature]["capabilities"]
+
+
+def logged(emu):
+    return [(entry["method"], entry["path"], entry["status"]) for entry in emu.requests()]
+
+
+def same_as_held(emu, app_id):
+    """A capabilities option that asks for what the app already has: nothing to change."""
+    return {"update": {"profile": {"status": held(emu, app_id)["update"]["profile"]["status"]}}}
+
+
+def a_change(emu, app_id):
+    """A capabilities option that differs from what the app has."""
+    status = held(emu, app_id)["update"]["profile"]["status"]
+    return {"update": {"profile": {"status": "DISABLED" if status == "ENABLED" else "ENABLED"}}}
+
+
+def add_paged_apps(emu, matches):
+    """``matches`` apps whose labels start with PAGED_LABEL; the first is exactly PAGED_LABEL."""
+    apps = [{"label": PAGED_LABEL if number == 0 else "{0} {1:02d}".format(PAGED_LABEL, number)}
+            for number in range(matches)]
+    emu.admin("POST", "/_admin/apps", json=apps)
+    emu.admin("POST", "/_admin/config", json={"max_page_size": PAGE_SIZE})
+    emu.admin("DELETE", "/_admin/requests")
+    return [app_id for app_id, app in emu.state()["apps"].items() if app["label"] == PAGED_LABEL][0]
+
+
+def assert_label_lookup(requests, label, pages):
+    """The first ``pages`` requests are the paged lookup: q=label, limit=200, then the next links."""
+    lookup = requests[:pages]
+    assert [entry["path"] for entry in lookup] == ["/api/v1/apps"] * pages
+    assert lookup[0]["query"] == {"q": label, "limit": "200"}, "the lookup must ask for the largest page"
+    afters = [entry["query"].get("after") for entry in lookup[1:]]
+    assert all(afters) and len(set(afters)) == len(afters), "each further page follows Okta's next link"
+    assert all(entry["method"] == "GET" and entry["status"] == 200 for entry in lookup)
+
+
+def test_feature_with_nothing_to_change_makes_one_request(emu, play):
+    before = held(emu, SLACK)
+    run = play([{FEATURE: {"app_id": SLACK, "feature": USER, "capabilities": same_as_held(emu, SLACK)}}])
+    assert run.rc == 0, run.stdout
+    assert run.status(0) == "ok"
+    assert logged(emu) == [("GET", FEATURE_PATH.format(SLACK, USER), 200)]
+    assert held(emu, SLACK) == before
+
+
+def test_feature_with_a_change_makes_two_requests(emu, play):
+    change = a_change(emu, SLACK)
+    run = play([{FEATURE: {"app_id": SLACK, "feature": USER, "capabilities": change}}])
+    assert run.rc == 0, run.stdout
+    assert run.status(0) == "changed"
+    path = FEATURE_PATH.format(SLACK, USER)
+    assert logged(emu) == [("GET", path, 200), ("PUT", path, 200)]
+    assert held(emu, SLACK)["update"]["profile"] == change["update"]["profile"]
+
+
+def test_feature_in_check_mode_with_a_change_makes_one_request(emu, play):
+    before = held(emu, SLACK)
+    run = play([{FEATURE: {"app_id": SLACK, "feature": USER, "capabilities": a_change(emu, SLACK)}}],
+               check=True, diff=True)
+    assert run.rc == 0, run.stdout
+    assert run.status(0) == "changed"
+    assert logged(emu) == [("GET", FEATURE_PATH.format(SLACK, USER), 200)]
+    assert held(emu, SLACK) == before
+
+
+@pytest.mark.parametrize("feature", [USER, None], ids=["one-feature", "every-feature"])
+def test_info_makes_one_request(emu, play, feature):
+    args = {"app_id": ZOOM}
+    if feature:
+        args["feature"] = feature
+    run = play([{INFO: args}])
+    assert run.rc == 0, run.stdout
+    path = FEATURE_PATH.format(ZOOM, feature) if feature else "/api/v1/apps/{0}/features".format(ZOOM)
+    assert logged(emu) == [("GET", path, 200)]
+
+
+def test_info_by_label_adds_one_request_when_the_matches_fit_one_page(emu, play):
+    # "Slack" is a prefix of "Slack Sandbox" too: two matches, one page of up to 200.
+    run = play([{INFO: {"app_label": "Slack", "feature": USER}}])
+    assert run.rc == 0, run.stdout
+    assert run[0]["app_id"] == SLACK
+    requests = emu.requests()
+    assert len(requests) == 2
+    assert_label_lookup(requests, "Slack", 1)
+    assert (requests[1]["method"], requests[1]["path"]) == ("GET", FEATURE_PATH.format(SLACK, USER))
+
+
+@pytest.mark.parametrize("matches", [PAGE_SIZE, 2 * PAGE_SIZE + 1], ids=["one-page", "three-pages"])
+def test_info_by_label_adds_one_request_per_page_of_matches(emu, play, matches):
+    app_id = add_paged_apps(emu, matches)
+    pages = -(-matches // PAGE_SIZE)
+    run = play([{INFO: {"app_label": PAGED_LABEL, "feature": USER}}])
+    assert run.rc == 0, run.stdout
+    assert run[0]["app_id"] == app_id
+    requests = emu.requests()
+    assert len(requests) == pages + 1
+    assert_label_lookup(requests, PAGED_LABEL, pages)
+    assert (requests[-1]["method"], requests[-1]["path"]) == ("GET", FEATURE_PATH.format(app_id, USER))
+
+
+def test_feature_by_label_adds_the_lookup_pages_and_nothing_else(emu, play):
+    app_id = add_paged_apps(emu, 2 * PAGE_SIZE + 1)
+    change = a_change(emu, app_id)
+    run = play([{FEATURE: {"app_label": PAGED_LABEL, "feature": USER, "capabilities": change}}])
+    assert run.rc == 0, run.stdout
+    assert run.status(0) == "changed"
+    requests = emu.requests()
+    assert_label_lookup(requests, PAGED_LABEL, 3)
+    path = FEATURE_PATH.format(app_id, USER)
+    assert [(entry["method"], entry["path"]) for entry in requests[3:]] == [("GET", path), ("PUT", path)]
+    assert held(emu, app_id)["update"]["profile"] == change["update"]["profile"]
