@@ -1,7 +1,11 @@
 # oktaops.okta: set-up, demo and tests. Every target installs what it needs into .venv.
 #
-#   make demo    run a real playbook against the bundled Okta emulator
-#   make test    sanity, unit and integration tests
+#   make demo         run a real playbook against the bundled Okta emulator
+#   make test         the release gates: sanity, ansible-lint, docs lint, changelog lint, build + galaxy-importer,
+#                     unit and integration tests (on the ansible-core of .venv)
+#   make test-matrix  unit and integration tests on each ansible-core of MATRIX_CORES, one venv each
+#   make docs         the HTML docsite in docs/build/html (fails on any warning)
+#   make bench        the performance benchmark against the emulator (docs/docsite/rst/performance.rst)
 
 PYTHON ?= python3
 VENV := .venv
@@ -13,12 +17,16 @@ DEMO_COLLECTIONS := $(BUILD)/demo-collections
 PYVER = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 PYTEST_ARGS ?=
 SANITY_ARGS ?=
+# ansible-core versions the collection supports (README.md); make test-matrix tests each in .build/matrix/core-X.
+MATRIX_CORES ?= 2.16 2.17 2.18 2.19
+MATRIX := $(BUILD)/matrix
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PYTHONPATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 
-.PHONY: all venv link demo test sanity units integration build clean
+.PHONY: all venv link demo test sanity units integration build clean lint docs docs-lint changelog-lint importer \
+	test-matrix changelog bench
 
 all: test
 
@@ -44,7 +52,45 @@ build: venv
 	@rm -f $(BUILD)/oktaops-okta-*.tar.gz
 	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD) .
 
-test: sanity units integration
+test: sanity lint docs-lint changelog-lint importer units integration
+
+lint: venv link
+	PATH=$(BIN):$$PATH $(BIN)/ansible-lint --nocolor
+
+docs: venv link
+	PATH=$(BIN):$$PATH docs/build.sh
+
+docs-lint: venv
+	PATH=$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+# Update CHANGELOG.rst and changelogs/changelog.yaml from the fragments, for the version in galaxy.yml.
+changelog: venv
+	$(BIN)/antsibull-changelog release --version $$($(BIN)/python -c 'import yaml; print(yaml.safe_load(open("galaxy.yml"))["version"])')
+
+importer: build
+	PATH=$(BIN):$$PATH $(BIN)/python tests/utils/run_importer.py $(BUILD)/oktaops-okta-*.tar.gz
+
+# One venv per ansible-core version, with the runtime and test requirements but not the gate tools (those run in
+# .venv only). Every version runs its units and integration tests; the matrix fails at the end if any failed.
+test-matrix: link
+	@set -e; failed=""; for core in $(MATRIX_CORES); do \
+	  venv=$(MATRIX)/core-$$core; \
+	  if [ ! -x $$venv/bin/python ] || [ requirements.txt -nt $$venv/.installed ] || [ test-requirements.txt -nt $$venv/.installed ]; then \
+	    rm -rf $$venv; $(PYTHON) -m venv $$venv; \
+	    $$venv/bin/python -m pip install --quiet --upgrade pip; \
+	    grep -v -E '^(ansible-core|ansible-lint|antsibull-|galaxy-importer|sphinx|matplotlib)' test-requirements.txt > $$venv/test-requirements.txt; \
+	    $$venv/bin/python -m pip install --quiet "ansible-core==$$core.*" -r requirements.txt -r $$venv/test-requirements.txt; \
+	    touch $$venv/.installed; \
+	  fi; \
+	  echo "=== ansible-core $$core: $$($$venv/bin/python -c 'import ansible.release as r; print(r.__version__)')"; \
+	  $$venv/bin/python -m pytest -q tests/unit $(PYTEST_ARGS) || failed="$$failed $$core:units"; \
+	  PATH=$$venv/bin:$$PATH $$venv/bin/python -m pytest -q -n 2 tests/integration $(PYTEST_ARGS) \
+	    || failed="$$failed $$core:integration"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-matrix FAILED:$$failed"; exit 1; fi; echo "test-matrix passed: $(MATRIX_CORES)"
 
 sanity: venv
 	@# ansible-test needs the collection to really live under ansible_collections/ (it resolves symlinks):
@@ -60,6 +106,12 @@ units: venv link
 
 integration: venv link
 	PATH=$(BIN):$$PATH $(BIN)/python -m pytest -n 2 tests/integration $(PYTEST_ARGS)
+
+# Full size by default, and the chart goes to the docs; for a short trial run bench/run_bench.py with smaller
+# sizes (see its --help). Run it on a quiet machine: the figures are wall-clock times.
+BENCH_ARGS ?= --chart docs/docsite/rst/performance_rate_limits.png
+bench: venv link
+	PATH=$(BIN):$$PATH $(BIN)/python bench/run_bench.py --collections-path $(COLLECTIONS) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis
