@@ -7,11 +7,9 @@ Every playbook run made through :func:`run_loud` is at ``-vvvv`` with ``ANSIBLE_
 checked for leaked secrets, tracebacks and "MODULE FAILURE" before the test sees it.
 """
 
-import functools
 import json
-import os
 
-from conftest import ACCESS_TOKEN, MANAGE_TOKEN, READONLY_TOKEN, REPO_ROOT, run_playbook
+from conftest import ACCESS_TOKEN, MANAGE_TOKEN, READONLY_TOKEN, run_playbook
 
 FEATURE = "oktaops.okta.okta_app_feature"
 INFO = "oktaops.okta.okta_app_feature_info"
@@ -110,41 +108,8 @@ def assert_honest(status, result, log, state, app_id, desired=None):
 
 
 # ------------------------------------------------------------------------------------------------------------------
-# The official schema of the request bodies (../shared/okta/app-features-subset.yaml beside the checkout)
+# The official schema of the request bodies (validators from tests/utils/okta_spec.py)
 # ------------------------------------------------------------------------------------------------------------------
-
-SPEC_RELATIVE = os.path.join("..", "shared", "okta", "app-features-subset.yaml")
-SCHEMA_SKIP_REASON = "official Okta spec not found at ../shared/okta/app-features-subset.yaml; schema checks skipped"
-FEATURE_SCHEMA = {USER: "CapabilitiesObject", INBOUND: "CapabilitiesInboundProvisioningObject"}
-
-
-def spec_path():
-    for root in (os.path.realpath(REPO_ROOT), REPO_ROOT):
-        candidate = os.path.normpath(os.path.join(root, SPEC_RELATIVE))
-        if os.path.isfile(candidate):
-            return candidate
-    return None
-
-
-@functools.lru_cache(maxsize=None)
-def body_validators():
-    """{feature: Draft4Validator} for the PUT bodies, or None where the spec is absent."""
-    path = spec_path()
-    if path is None:
-        return None
-    import yaml
-    from jsonschema import Draft4Validator
-
-    with open(path) as handle:
-        components = yaml.safe_load(handle)["components"]["schemas"]
-    root = {"components": {"schemas": components}}
-    validators = {}
-    for feature, name in FEATURE_SCHEMA.items():
-        schema = dict(root, **{"$ref": "#/components/schemas/" + name})
-        Draft4Validator.check_schema(schema)
-        validators[feature] = Draft4Validator(schema)
-    return validators
-
 
 def schema_errors(validators, entry):
     """The schema problems of one logged PUT body (a body that is not JSON is a problem too)."""

@@ -26,20 +26,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import COLLECTIONS_PATH, LEGACY_WIKI, MANAGE_TOKEN, ORG2ORG, READONLY_TOKEN, SLACK, ZOOM
-from reliability import (
-    SCHEMA_SKIP_REASON,
-    add_apps,
-    assert_clean,
-    body_validators,
-    feature_path,
-    held,
-    schema_errors,
-)
+from reliability import add_apps, assert_clean, feature_path, held, schema_errors
 
 if COLLECTIONS_PATH not in sys.path:
     sys.path.insert(0, COLLECTIONS_PATH)
 
 from ansible_collections.oktaops.okta.tests.utils.module_args import patch_module_args  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.oktaops.okta.tests.utils.okta_spec import SKIP_REASON as SCHEMA_SKIP_REASON  # noqa: E402
+from ansible_collections.oktaops.okta.tests.utils.okta_spec import body_validators  # noqa: E402
 
 from ansible_collections.oktaops.okta.plugins.module_utils import _client  # noqa: E402
 from ansible_collections.oktaops.okta.plugins.module_utils._capabilities import capabilities_argument_spec  # noqa: E402

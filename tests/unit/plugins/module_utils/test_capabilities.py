@@ -6,18 +6,16 @@
 from __future__ import annotations
 
 import copy
-import functools
-import os
 import re
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.oktaops.okta.plugins.module_utils import _capabilities as caps
+from ansible_collections.oktaops.okta.tests.utils import okta_spec
 from ansible_collections.oktaops.okta.plugins.module_utils._capabilities import (
     FEATURES,
     body_problems,
@@ -41,45 +39,19 @@ PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_ch
 # Official schema
 # ------------------------------------------------------------------------------------------------------------------
 
-SPEC_RELATIVE = os.path.join("..", "shared", "okta", "app-features-subset.yaml")
-SKIP_REASON = "official Okta spec not found at ../shared/okta/app-features-subset.yaml; schema checks skipped"
-FEATURE_SCHEMA = {USER: "CapabilitiesObject", INBOUND: "CapabilitiesInboundProvisioningObject"}
+SKIP_REASON = okta_spec.SKIP_REASON
+FEATURE_SCHEMA = okta_spec.FEATURE_SCHEMA
 
 
-def _spec_path():
-    # <repo>/tests/unit/plugins/module_utils/test_capabilities.py -> <repo>/../shared/okta/app-features-subset.yaml
-    for here in (os.path.realpath(__file__), os.path.abspath(__file__)):
-        repo = here
-        for _dummy in range(5):
-            repo = os.path.dirname(repo)
-        candidate = os.path.normpath(os.path.join(repo, SPEC_RELATIVE))
-        if os.path.isfile(candidate):
-            return candidate
-    return None
-
-
-@functools.lru_cache(maxsize=None)
 def _components():
-    path = _spec_path()
-    if path is None:
-        return None
-    with open(path) as handle:
-        return yaml.safe_load(handle)["components"]["schemas"]
+    return okta_spec.components()
 
 
 @pytest.fixture(scope="module")
 def schemas():
-    components = _components()
-    if components is None:
+    validators = okta_spec.body_validators()
+    if validators is None:
         pytest.skip(SKIP_REASON)
-    from jsonschema import Draft4Validator
-
-    root = {"components": {"schemas": components}}
-    validators = {}
-    for feature, name in FEATURE_SCHEMA.items():
-        schema = dict(root, **{"$ref": "#/components/schemas/" + name})
-        Draft4Validator.check_schema(schema)
-        validators[feature] = Draft4Validator(schema)
     return validators
 
 
