@@ -13,7 +13,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as common_warnings
 
 try:
-    from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19 and later
+    from ansible.module_utils.testing import patch_module_args  # noqa: F401  pylint: disable=unused-import  # ansible-core 2.19+
 except ImportError:  # ansible-core 2.16 to 2.18
 
     @contextlib.contextmanager
