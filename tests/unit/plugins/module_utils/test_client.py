@@ -16,6 +16,7 @@ import responses
 import yaml
 from responses import matchers
 
+from ansible_collections.oktaops.okta.tests.utils.fake_clock import FakeTime as _FakeTime
 from ansible_collections.oktaops.okta.plugins.module_utils import _client
 from ansible_collections.oktaops.okta.plugins.module_utils._client import (
     OktaClient,
@@ -40,26 +41,9 @@ GALAXY = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "galaxy
 FEATURE = {"name": "USER_PROVISIONING", "status": "ENABLED", "capabilities": {}}
 
 
-class FakeTime(object):
-    """A clock that only moves when the client sleeps; every sleep is recorded."""
-
+class FakeTime(_FakeTime):
     def __init__(self, now=LOCAL_NOW):
-        self.now = float(now)
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture(autouse=True)
-def no_ca_bundle_env(monkeypatch):
-    # requests replaces verify=True by these variables; keep the tests independent of the machine.
-    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
-    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+        super(FakeTime, self).__init__(now)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
+from ansible_collections.oktaops.okta.tests.utils.fake_clock import FakeTime as _FakeTime
 from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaClient, OktaError
 from ansible_collections.oktaops.okta.plugins.module_utils._oauth import (
     ASSERTION_TYPE,
@@ -51,23 +52,9 @@ def private_jwk(key, kid=None):
     return jwk
 
 
-class FakeTime(object):
+class FakeTime(_FakeTime):
     def __init__(self, now=NOW):
-        self.now = float(now)
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture(autouse=True)
-def no_ca_bundle_env(monkeypatch):
-    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
-        monkeypatch.delenv(name, raising=False)
+        super(FakeTime, self).__init__(now)
 
 
 def make_client(auth, fake=None, retries=3):
