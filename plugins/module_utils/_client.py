@@ -310,12 +310,12 @@ class OktaClient(object):
             failure = OktaError(
                 "no answer from Okta within the timeout of {0} s".format(self.timeout),
                 kind="timeout", method=method, path=short_path, attempts=attempts)
-            return failure, self._backoff(attempts), None
+            return failure, self.backoff(attempts), None
         except requests.exceptions.ConnectionError as exc:
             failure = OktaError(
                 "the connection to {0} failed or was dropped ({1})".format(self.base_url, _short_exc(exc)),
                 kind="network", method=method, path=short_path, attempts=attempts)
-            return failure, self._backoff(attempts), None
+            return failure, self.backoff(attempts), None
         except (requests.exceptions.RequestException, ValueError) as exc:
             # The text of these (InvalidHeader, a header or URL that cannot be encoded and the like) can quote
             # request headers: name the class only.
@@ -327,9 +327,9 @@ class OktaClient(object):
         failure = self._http_error(resp, method, short_path, attempts)
         if resp.status_code == 429:
             self._pause_until = None
-            return failure, self._rate_limit_wait(resp), resp
+            return failure, self.rate_limit_wait(resp), resp
         if resp.status_code in RETRY_STATUSES:
-            return failure, self._backoff(attempts), resp
+            return failure, self.backoff(attempts), resp
         return failure, None, resp
 
     def _success(self, resp, method, short_path, attempts):
@@ -397,18 +397,20 @@ class OktaClient(object):
             now = self.clock()
         return max(0.0, reset - now)
 
-    def _rate_limit_wait(self, resp):
+    def rate_limit_wait(self, resp):
+        """Seconds to wait after a 429: until X-Rate-Limit-Reset on Okta's clock, plus jitter."""
         limit = _int_header(resp.headers, "X-Rate-Limit-Limit")
         remaining = _int_header(resp.headers, "X-Rate-Limit-Remaining")
         until_reset = self._server_seconds_until_reset(resp)
         if until_reset is None or (limit == 0 and remaining == 0):
             # No reset given, or a concurrent-request limit: that clears as soon as any request ends.
-            return self._backoff(1)
+            return self.backoff(1)
         # Date has whole-second precision: up to one second of jitter covers it and spreads the
         # callers that all wake at the reset.
         return min(MAX_RATE_LIMIT_WAIT, until_reset + 0.1 + 0.9 * self.rand())
 
-    def _backoff(self, attempts):
+    def backoff(self, attempts):
+        """Seconds to wait before retry number ``attempts`` after a server error or network failure."""
         ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** (attempts - 1)))
         return ceiling * (0.5 + 0.5 * self.rand())
 

@@ -18,7 +18,6 @@ cryptography are imported only when this authentication method is used (:func:`i
 from __future__ import annotations
 
 import base64
-import email.utils
 import hashlib
 import json
 import os
@@ -32,7 +31,6 @@ ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_LIFETIME = 300  # seconds; Okta accepts at most one hour
 DPOP_ALGORITHM = "ES256"
 RENEW_BEFORE = 60  # renew a cached token this many seconds before it expires
-MAX_TOKEN_WAIT = 120.0
 EC_ALGORITHMS = {"secp256r1": "ES256", "secp384r1": "ES384", "secp521r1": "ES512"}
 JWK_CURVES = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
 PRIVATE_KEY_HELP = ("private_key must be the service app's private key: a PEM string (-----BEGIN PRIVATE KEY-----), "
@@ -280,13 +278,6 @@ def _parse_oauth_error(resp):
     return None, None
 
 
-def _header_int(headers, name):
-    try:
-        return int(str(headers.get(name)).split(",", maxsplit=1)[0].strip())
-    except (TypeError, ValueError):
-        return None
-
-
 # -- the authenticator -----------------------------------------------------------------------------
 
 
@@ -391,7 +382,7 @@ class OAuthAuthenticator(object):
             except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
                 failure = OktaError("the access token request to {0} failed ({1})".format(url, type(exc).__name__),
                                     kind="network", method="POST", path=TOKEN_PATH, attempts=attempts)
-                wait = self._backoff(client, attempts)
+                wait = client.backoff(attempts)
             except requests.exceptions.RequestException as exc:
                 raise OktaError("the access token request could not be sent ({0})".format(type(exc).__name__),
                                 kind="network", method="POST", path=TOKEN_PATH, attempts=attempts)
@@ -403,9 +394,9 @@ class OAuthAuthenticator(object):
                     continue
                 failure = self._token_error(resp, attempts)
                 if resp.status_code == 429:
-                    wait = self._rate_limit_wait(client, resp, attempts)
+                    wait = client.rate_limit_wait(resp)
                 elif resp.status_code in (500, 502, 503, 504):
-                    wait = self._backoff(client, attempts)
+                    wait = client.backoff(attempts)
             if wait is None or attempts > client.retries:
                 raise failure
             client.on_retry("POST {0}: {1}; retrying in {2:.1f} s (retry {3} of {4})".format(
@@ -453,21 +444,6 @@ class OAuthAuthenticator(object):
             reason = oauth_error_reason(resp.status_code, error, description, self.client_id, self.scopes)
         return OktaError(reason, kind="http", status=resp.status_code, error_code=error, error_summary=description,
                          request_id=request_id, method="POST", path=TOKEN_PATH, attempts=attempts)
-
-    @staticmethod
-    def _backoff(client, attempts):
-        ceiling = min(30.0, 2.0 ** (attempts - 1))
-        return ceiling * (0.5 + 0.5 * client.rand())
-
-    def _rate_limit_wait(self, client, resp, attempts):
-        reset = _header_int(resp.headers, "X-Rate-Limit-Reset")
-        if reset is None:
-            return self._backoff(client, attempts)
-        try:
-            now = email.utils.parsedate_to_datetime(resp.headers.get("Date")).timestamp()
-        except (TypeError, ValueError, IndexError, AttributeError):
-            now = client.clock()
-        return min(MAX_TOKEN_WAIT, max(0.0, reset - now) + 0.1 + 0.9 * client.rand())
 
     def __repr__(self):
         return "OAuthAuthenticator(client_id={0!r}, dpop={1})".format(self.client_id, self.dpop)

@@ -8,6 +8,7 @@ request and how the client uses the authenticator. Every JWT is decoded and ever
 from __future__ import annotations
 
 import base64
+import email.utils
 import hashlib
 import json
 import urllib.parse
@@ -327,6 +328,22 @@ def test_token_endpoint_503_is_retried_with_a_fresh_assertion():
     client.get_all(APPS)
     jtis = [decode_assertion(form_of(c)["client_assertion"], RSA_KEY)["jti"] for c in responses.calls[:2]]
     assert jtis[0] != jtis[1] and len(retries) == 1 and "/oauth2/v1/token" in retries[0]
+
+
+@responses.activate
+def test_token_endpoint_429_waits_for_the_reset_on_okta_clock():
+    # Okta's Date is an hour behind the local clock: the wait is Reset - Date + jitter (0.1 + 0.9 * 0.5), not local time.
+    server_now = NOW - 3600
+    responses.post(TOKEN_URL, status=429, json={"errorCode": "E0000047", "errorSummary": "rate limited"},
+                   headers={"Date": email.utils.formatdate(server_now, usegmt=True), "X-Rate-Limit-Limit": "100",
+                            "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": str(int(server_now) + 7)})
+    responses.post(TOKEN_URL, json=token_body())
+    responses.get(APPS, json=[])
+    fake = FakeTime()
+    auth = OAuthAuthenticator(CLIENT_ID, pem(RSA_KEY), ["okta.apps.read"])
+    make_client(auth, fake).get_all(APPS)
+    assert fake.sleeps == [pytest.approx(7 + 0.55)]
+    assert [c.request.url.split("?")[0] for c in responses.calls] == [TOKEN_URL, TOKEN_URL, APPS]
 
 
 @responses.activate
