@@ -1,0 +1,396 @@
+# -*- coding: utf-8 -*-
+# Copyright: oktaops.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: okta_apps
+short_description: The apps of an Okta org as inventory hosts
+version_added: 0.2.0
+description:
+  - Makes one host per app of an Okta org, read with C(GET /api/v1/apps?limit=200) and Okta's C(Link rel="next")
+    pages (ceil(N/200) requests for N apps), so playbooks and AWX can target apps without a hand-written list.
+  - Every host is in the group C(okta_apps) and has the host variables C(okta_app_id), C(okta_app_label),
+    C(okta_app_name), C(okta_app_status), C(okta_app_sign_on_mode) and C(okta_app_features) (Okta's read-only list of
+    legacy feature names, such as V(PUSH_NEW_USERS)); with O(with_provisioning=true) also
+    C(okta_provisioning_supported), C(okta_provisioning_enabled) and C(okta_features).
+  - Nothing else of an app object is kept (app objects can carry secrets, such as an OIDC app's client secret).
+    Every string that comes from Okta is marked unsafe, so a label such as C({{ lookup('pipe', 'id') }}) stays text
+    and is never run as a template.
+  - The configuration file must be named C(okta_apps.yml), C(okta_apps.yaml), or end with C(.okta_apps.yml) or
+    C(.okta_apps.yaml).
+  - The connection and credential options are those of the modules, with the same environment variables, read the
+    same way (see O(api_token)), so an AWX inventory source needs only the collection's credential type. Every
+    string option may be a template, a lookup or a vault-encrypted value.
+author:
+  - oktaops.okta maintainers (@oktaops)
+extends_documentation_fragment:
+  - constructed
+  - inventory_cache
+  - oktaops.okta.okta
+options:
+  plugin:
+    description: The name of this plugin; it must be V(oktaops.okta.okta_apps) for the file to be used.
+    required: true
+    type: str
+    choices: [oktaops.okta.okta_apps]
+  filter:
+    description:
+      - An Okta filter expression passed to Okta as it is, such as V(name eq "okta_org2org"). Okta can filter on
+        C(id), C(name), C(status), C(credentials.signing.kid) and C(settings.slo.enabled), with C(eq) joined by
+        C(and); it cannot filter labels.
+      - When O(include_inactive=false), the filter sent is C((<filter>) and status eq "ACTIVE"), unless this filter
+        itself names C(status); then it is sent unchanged and decides the status on its own.
+    type: str
+  q:
+    description: Okta's search, passed as C(q), that keeps apps whose name or label B(starts with) this text.
+    type: str
+  include_inactive:
+    description:
+      - Make hosts of inactive apps too. When V(false), only C(ACTIVE) apps are listed, filtered by Okta.
+    type: bool
+    default: false
+  hostnames:
+    description:
+      - Where each host's name comes from, in order of preference; the first one the app has is used.
+      - Allowed entries are V(label), V(id) and V(name).
+      - Host names are made safe for Ansible, every character other than ASCII letters, digits, V(.), V(_) and
+        V(-) becomes V(_) (V(Google Workspace) becomes V(Google_Workspace)), and a leading V(-) gets a V(_) in front.
+      - Host names are unique. When several apps would get the same name (Okta allows apps with the same label, and
+        making names safe can make two names equal), each of them is named by its id instead, and the plugin warns
+        once, listing those names.
+    type: list
+    elements: str
+    default: [label, id]
+  with_provisioning:
+    description:
+      - Also read each app's provisioning features, with one C(GET /api/v1/apps/{appId}/features) per app, and set
+        C(okta_provisioning_supported), C(okta_provisioning_enabled) and C(okta_features) (each feature's
+        capabilities in Okta's keys, keyed by feature name, such as C(USER_PROVISIONING)).
+      - An app without provisioning is not an error. An app type that has none gets
+        C(okta_provisioning_supported=false); an app whose provisioning is off gets C(okta_provisioning_enabled=false);
+        both get C(okta_features={}).
+      - Rate limits are waited out exactly as the modules do (see O(retries)). Any other failure fails the inventory,
+        naming the app, when O(strict=true); with O(strict=false) (the default) the plugin warns and leaves these
+        three host variables out for that app.
+      - This costs N requests for N apps, in the same rate-limit bucket as the list; consider O(cache).
+    type: bool
+    default: false
+  use_local_connection:
+    description:
+      - Give every host C(ansible_connection=local). Apps are API objects, not machines; the modules run on the
+        controller.
+    type: bool
+    default: true
+notes:
+  - AWX applies a credential type's environment injectors to inventory updates, but not its extra variables. The
+    collection's credential type (C(awx/credential_type_okta.yml)) injects only environment variables, so it works
+    for an inventory source as it is.
+  - With O(cache=true), the cache holds the apps' host variables only (the same secret-free subset), never a token
+    or key, and a second run within O(cache_timeout) makes no request. The cache is ignored when the query options
+    (O(org_url), O(filter), O(q), O(include_inactive), O(with_provisioning)) differ from those that filled it.
+seealso:
+  - module: oktaops.okta.okta_app_info
+    description: The same listing from a task.
+  - ref: ansible_collections.oktaops.okta.docsite.inventory
+    description: The guide to the inventory, with AWX.
+"""
+
+EXAMPLES = r"""
+# okta.okta_apps.yml: every active app; credentials from OKTA_ORG_URL and OKTA_API_TOKEN (as AWX injects them)
+plugin: oktaops.okta.okta_apps
+
+# prod.okta_apps.yml: the provisioning state too, cached for an hour, grouped by integration and sign-on mode
+plugin: oktaops.okta.okta_apps
+org_url: https://acme.okta.com
+api_token: "{{ lookup('ansible.builtin.env', 'PROD_OKTA_TOKEN') }}"
+with_provisioning: true
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/okta_apps
+cache_timeout: 3600
+keyed_groups:
+  - key: okta_app_name
+    prefix: okta_name
+  - key: okta_app_sign_on_mode | lower
+    prefix: okta_mode
+groups:
+  okta_provisioned: okta_provisioning_enabled | default(false)
+
+# org2org.okta_apps.yml: Org2Org apps, named by id, inactive ones too
+plugin: oktaops.okta.okta_apps
+filter: name eq "okta_org2org"
+include_inactive: true
+hostnames: [id]
+"""
+
+import os
+
+from ansible.errors import AnsibleParserError
+from ansible.module_utils.common.text.converters import to_text
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.template import Templar
+from ansible.utils.unsafe_proxy import wrap_var
+
+from ansible_collections.oktaops.okta.plugins.module_utils._apps import (
+    APPS_PATH,
+    HOSTNAME_SOURCES,
+    app_hostvars,
+    choose_hostnames,
+    list_params,
+    project_apps,
+    provisioning_hostvars,
+    provisioning_refusal,
+)
+from ansible_collections.oktaops.okta.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, OktaClient, OktaError
+from ansible_collections.oktaops.okta.plugins.module_utils._module import (
+    CREDENTIAL_OPTIONS,
+    OAUTH_ENV,
+    OAUTH_ONLY_OPTIONS,
+    ORG_URL_ENV,
+    READ_SCOPE,
+    TOKEN_ENV,
+    describe_failure,
+)
+
+GROUP = "okta_apps"
+CACHE_FORMAT = 1
+# Options that may hold a template, a lookup or a vault-encrypted string.
+TEMPLATED = ("org_url", "api_token", "access_token", "client_id", "private_key", "private_key_id", "ca_path",
+             "filter", "q")
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = "oktaops.okta.okta_apps"
+
+    def verify_file(self, path):
+        if not super(InventoryModule, self).verify_file(path):
+            return False
+        name = os.path.basename(path)
+        return name in ("okta_apps.yml", "okta_apps.yaml") or name.endswith((".okta_apps.yml", ".okta_apps.yaml"))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
+        self._read_config_data(path)
+        options = self._options_templated()
+        hostnames = options["hostnames"] or []
+        bad = [str(entry) for entry in hostnames if entry not in HOSTNAME_SOURCES]
+        if bad or not hostnames:
+            raise AnsibleParserError("hostnames may hold only {0} (got {1}).".format(
+                ", ".join(HOSTNAME_SOURCES), ", ".join(bad) or "an empty list"))
+        query = list_params(q=options["q"], user_filter=options["filter"],
+                            include_inactive=options["include_inactive"])
+        fingerprint = {"format": CACHE_FORMAT, "org_url": options["org_url"] or self._env_org_url(),
+                       "params": query, "with_provisioning": options["with_provisioning"]}
+
+        cache_key = self.get_cache_key(path)
+        use_cache = self.get_option("cache")
+        data = None
+        if use_cache and cache:
+            try:
+                cached = self._cache[cache_key]
+            except KeyError:
+                cached = None
+            if isinstance(cached, dict) and cached.get("query") == fingerprint:
+                data = cached
+        if data is None:
+            data = self._fetch(options, query)
+            data["query"] = fingerprint
+            if use_cache:
+                self._cache[cache_key] = data
+        self._populate(data, hostnames, options["use_local_connection"])
+
+    # -- options -------------------------------------------------------------------------------
+
+    def _options_templated(self):
+        """Every option, with the string options rendered (templates, lookups, vault-encrypted values)."""
+        templar = Templar(loader=self.loader)
+        options = {}
+        for name in TEMPLATED + ("scopes", "dpop", "validate_certs", "timeout", "retries", "include_inactive",
+                                 "hostnames", "with_provisioning", "use_local_connection"):
+            value = self.get_option(name)
+            if name in TEMPLATED and value is not None:
+                try:
+                    value = templar.template(value)
+                except Exception as exc:  # any templating failure; the value itself is never shown
+                    raise AnsibleParserError("Cannot render the option {0}: {1}".format(name, type(exc).__name__))
+                value = to_text(str(value)) if value is not None else None
+                value = value if value and value.strip() else None
+            options[name] = value
+        return options
+
+    @staticmethod
+    def _env_org_url():
+        for variable in ORG_URL_ENV:
+            if os.environ.get(variable):
+                return os.environ[variable]
+        return None
+
+    def _okta_client(self, options):
+        """The Okta client for the options and the environment, read exactly as the modules read them.
+
+        The only place the plugin builds a client: credential options beat the environment as a whole; without
+        any, the first of TOKEN_ENV, then the first OAUTH_ENV family, is used.
+        """
+        if REQUESTS_IMPORT_ERROR:
+            raise AnsibleParserError("The oktaops.okta.okta_apps inventory needs the Python library requests on "
+                                     "the controller.")
+        org_url = options["org_url"] or self._env_org_url()
+        if not org_url:
+            raise AnsibleParserError("org_url is required: set org_url or one of the environment variables {0} to "
+                                     "the org's base URL, such as https://acme.okta.com.".format(", ".join(ORG_URL_ENV)))
+        if options["timeout"] is None or options["timeout"] <= 0:
+            raise AnsibleParserError("timeout must be a positive number of seconds.")
+        if options["retries"] is None or options["retries"] < 0:
+            raise AnsibleParserError("retries must be 0 (no retries) or more.")
+        api_token = access_token = oauth = None
+        given = [name for name in CREDENTIAL_OPTIONS if options.get(name)]
+        if given:
+            methods = [name for name in ("api_token", "access_token") if name in given]
+            if "client_id" in given or "private_key" in given:
+                methods.append("client_id and private_key")
+            if len(methods) > 1:
+                raise AnsibleParserError("Give one authentication method, not {0}: api_token, access_token, or "
+                                         "client_id with private_key.".format(" and ".join(methods)))
+            if methods[0] == "client_id and private_key":
+                if not options["client_id"] or not options["private_key"]:
+                    raise AnsibleParserError("OAuth authentication needs both client_id and private_key.")
+                oauth = dict(client_id=options["client_id"], private_key=options["private_key"],
+                             private_key_id=options["private_key_id"], scopes=options["scopes"])
+            else:
+                extra = [name for name in OAUTH_ONLY_OPTIONS if options.get(name)] + (["dpop"] if options["dpop"] else [])
+                if extra:
+                    raise AnsibleParserError("{0} apply only to client_id and private_key authentication, not to "
+                                             "{1}.".format(", ".join(extra), methods[0]))
+                api_token, access_token = options["api_token"], options["access_token"]
+        else:
+            for option, variable in TOKEN_ENV:
+                if os.environ.get(variable):
+                    if option == "api_token":
+                        api_token = os.environ[variable]
+                    else:
+                        access_token = os.environ[variable]
+                    break
+            else:
+                for family in OAUTH_ENV:
+                    client_id = os.environ.get(family["client_id"])
+                    private_key = os.environ.get(family["private_key"])
+                    if not client_id and not private_key:
+                        continue
+                    if not client_id or not private_key:
+                        raise AnsibleParserError("{0} is set but {1} is not: OAuth authentication needs both the "
+                                                 "service app's client ID and its private key.".format(
+                                                     family["client_id"] if client_id else family["private_key"],
+                                                     family["private_key"] if client_id else family["client_id"]))
+                    key_id = options["private_key_id"]
+                    for variable in family["private_key_id"]:
+                        key_id = key_id or os.environ.get(variable)
+                    scopes = options["scopes"]
+                    if scopes is None and os.environ.get(family["scopes"]):
+                        scopes = os.environ[family["scopes"]].replace(",", " ").split()
+                    oauth = dict(client_id=client_id, private_key=private_key, private_key_id=key_id, scopes=scopes)
+                    break
+                else:
+                    raise AnsibleParserError(
+                        "No Okta credentials: set api_token, access_token, or client_id and private_key, or the "
+                        "environment variables (first found wins) {0}, or {1}.".format(
+                            ", ".join(variable for _option, variable in TOKEN_ENV),
+                            " or ".join("{0} with {1}".format(f["client_id"], f["private_key"]) for f in OAUTH_ENV)))
+        auth = None
+        if oauth:
+            from ansible_collections.oktaops.okta.plugins.module_utils._oauth import (
+                OAuthAuthenticator,
+                import_error as oauth_import_error,
+            )
+            if oauth_import_error():
+                raise AnsibleParserError("client_id and private_key authentication needs the Python libraries "
+                                         "PyJWT and cryptography on the controller.")
+            try:
+                auth = OAuthAuthenticator(oauth["client_id"], oauth["private_key"], oauth["scopes"] or [READ_SCOPE],
+                                          private_key_id=oauth["private_key_id"], dpop=bool(options["dpop"]))
+            except OktaError as exc:
+                raise AnsibleParserError("Invalid OAuth settings: {0}.".format(exc.reason))
+        try:
+            client = OktaClient(org_url, api_token=api_token, access_token=access_token,
+                                validate_certs=options["validate_certs"], ca_path=options["ca_path"],
+                                timeout=options["timeout"], retries=options["retries"], on_retry=self.display.warning,
+                                auth=auth)
+        except OktaError as exc:
+            raise AnsibleParserError("Invalid connection settings: {0}.".format(exc.reason))
+        if auth is not None:
+            try:
+                auth.fetch_token(client)
+            except OktaError as exc:
+                raise AnsibleParserError("Cannot get an access token for the service app {0}: {1}.".format(
+                    auth.client_id, exc.reason.rstrip(".")))
+        return client
+
+    # -- reading Okta --------------------------------------------------------------------------
+
+    def _fetch(self, options, query):
+        """The apps (secret-free subset) and, if asked, their provisioning host variables."""
+        client = self._okta_client(options)
+        try:
+            apps = project_apps(client.get_all(APPS_PATH, params=query))
+        except OktaError as exc:
+            if exc.kind == "http" and exc.status == 400 and "filter" in query:
+                raise AnsibleParserError("Okta rejected the app filter '{0}': {1}.".format(
+                    query["filter"], exc.reason.rstrip(".")))
+            raise AnsibleParserError(describe_failure("Cannot list the org's apps", exc))
+        apps = [app for app in apps if app.get("id")]
+        provisioning = {}
+        if options["with_provisioning"]:
+            strict = self.get_option("strict")
+            for app in apps:
+                provisioning[app["id"]] = self._provisioning(client, app, strict)
+        return {"apps": apps, "provisioning": provisioning}
+
+    def _provisioning(self, client, app, strict):
+        path = "{0}/{1}/features".format(APPS_PATH, app["id"])
+        what = "Cannot read the provisioning features of app '{0}' ({1})".format(app.get("label"), app["id"])
+        try:
+            features = client.get_json(path)
+        except OktaError as exc:
+            refusal = provisioning_refusal(exc.status if exc.kind == "http" else None, exc.error_code,
+                                           exc.error_summary, exc.error_causes)
+            if refusal:
+                return provisioning_hostvars(refusal=refusal)
+            message = describe_failure(what, exc)
+        else:
+            if isinstance(features, list):
+                return provisioning_hostvars(features)
+            message = "{0}: Okta answered GET {1} with something that is not a list of features.".format(what, path)
+        if strict:
+            raise AnsibleParserError(message)
+        self.display.warning("{0} Its provisioning host variables are left out.".format(message))
+        return None
+
+    # -- the inventory -------------------------------------------------------------------------
+
+    def _populate(self, data, hostnames, local):
+        apps = data["apps"]
+        names, clashes = choose_hostnames(apps, hostnames)
+        if clashes:
+            self.display.warning("Several apps would share a host name, so each of them is named by its id: "
+                                 "{0}.".format("; ".join("{0} ({1})".format(name, ", ".join(ids))
+                                                        for name, ids in sorted(clashes.items()))))
+        strict = self.get_option("strict")
+        self.inventory.add_group(GROUP)
+        for app in apps:
+            host = names[app["id"]]
+            self.inventory.add_host(host, group=GROUP)
+            hostvars = app_hostvars(app)
+            extra = data["provisioning"].get(app["id"])
+            if extra:
+                hostvars.update(extra)
+            hostvars = wrap_var(hostvars)
+            if local:
+                hostvars["ansible_connection"] = "local"
+            for key, value in hostvars.items():
+                self.inventory.set_variable(host, key, value)
+            self._set_composite_vars(self.get_option("compose"), hostvars, host, strict=strict)
+            self._add_host_to_composed_groups(self.get_option("groups"), hostvars, host, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option("keyed_groups"), hostvars, host, strict=strict)
