@@ -10,7 +10,7 @@ from __future__ import annotations
 
 class ModuleDocFragment(object):
 
-    # The connection options of every module (okta_argument_spec() in module_utils/_module.py).
+    # The connection options of every module (okta_argument_spec() in module_utils/_okta_module.py).
     DOCUMENTATION = r"""
 options:
   org_url:
@@ -129,7 +129,7 @@ requirements:
   - PyJWT and cryptography, only for client_id and private_key authentication
 """
 
-    # app_id / app_label (app_argument_spec() in module_utils/_module.py).
+    # app_id / app_label (app_argument_spec() in module_utils/_okta_module.py).
     APP = r"""
 options:
   app_id:

@@ -34,6 +34,7 @@ except ImportError:  # pragma: no cover - reported by the module layer
 else:
     REQUESTS_IMPORT_ERROR = None
 
+from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
 from ansible_collections.oktaops.okta.plugins.module_utils._version import COLLECTION_VERSION
 
 # sys.version_info, not platform.python_version(): that parses sys.version with a regex on every module run.
@@ -50,46 +51,6 @@ PAGE_LIMIT = 200
 LOOPBACK_NAMES = ("localhost",)
 
 _LINK_RE = re.compile(r'<([^>]+)>\s*;\s*([^,]*)')
-
-
-class OktaError(Exception):
-    """Any failure talking to Okta.
-
-    ``kind`` says what happened: ``http`` (Okta answered with an error status), ``network``
-    (connection failed or dropped), ``timeout``, ``tls`` (certificate verification failed),
-    ``invalid_response`` (a body that is not the JSON Okta sends) or ``config`` (the client was
-    given settings it cannot use; nothing was sent).
-    """
-
-    def __init__(self, reason, kind="http", status=None, error_code=None, error_summary=None,
-                 error_causes=None, error_id=None, request_id=None, method=None, path=None, attempts=None):
-        super(OktaError, self).__init__(reason)
-        self.reason = reason
-        self.kind = kind
-        self.status = status
-        self.error_code = error_code
-        self.error_summary = error_summary
-        self.error_causes = error_causes or []
-        self.error_id = error_id
-        self.request_id = request_id
-        self.method = method
-        self.path = path
-        self.attempts = attempts
-
-    def fields(self):
-        """The structured keys a failed task returns beside ``msg``."""
-        return dict(
-            status=self.status,
-            error_code=self.error_code,
-            error_summary=self.error_summary,
-            error_causes=list(self.error_causes),
-            error_id=self.error_id,
-            request_id=self.request_id,
-        )
-
-    def has_cause(self, text):
-        text = text.lower()
-        return any(text in (cause or "").lower() for cause in self.error_causes)
 
 
 class OktaResponse(object):
@@ -250,6 +211,7 @@ class OktaClient(object):
         self.session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
         self.requests_sent = 0
         self._pause_until = None
+        self._sending = False
 
     # -- low level -----------------------------------------------------------------------------
 
@@ -259,46 +221,93 @@ class OktaClient(object):
         return self.base_url + path
 
     def request(self, method, path, params=None, body=None):
-        """Send one API call with retries; return an OktaResponse or raise OktaError."""
+        """Send one API call with the API credentials; return an OktaResponse or raise OktaError."""
         url = self.url_for(path)
-        short_path = urlsplit(url).path
-        headers = {"Authorization": self._authorization} if self.auth is None else {}
-        data = None
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-            data = json.dumps(body, separators=(",", ":"))
-        attempts = 0
-        retry_for = None
-        nonce_retried = False
-        while True:
-            attempts += 1
-            self._respect_pause()
-            send_headers = dict(headers)
-            if self.auth is not None:
-                send_headers.update(self.auth.headers(self, method, url))
-            if retry_for is not None:
-                send_headers["X-Okta-Retry-Count"] = str(attempts - 1)
-                if retry_for:
-                    send_headers["X-Okta-Retry-For"] = retry_for
-            failure, wait, resp = self._attempt(method, url, short_path, params, data, send_headers, attempts)
-            if failure is None:
-                self._note_rate_limit(resp)
-                return self._success(resp, method, short_path, attempts)
-            if self.auth is not None and not nonce_retried and self.auth.nonce_challenge(resp):
-                # DPoP: Okta asked for its nonce (400/401 use_dpop_nonce); answer once, with a fresh proof.
-                nonce_retried = True
-                continue
-            if wait is None or attempts > self.retries:
-                if attempts > 1 and failure.kind != "config":
-                    failure.reason = "{0} (gave up after {1} attempts)".format(failure.reason, attempts)
-                raise failure
-            retry_for = failure.request_id or ""
-            self.on_retry(
-                "{0} {1}: {2}; retrying in {3:.1f} s (retry {4} of {5})".format(
-                    method, short_path, failure.reason, wait, attempts, self.retries))
-            self.sleep(wait)
+        resp = self.send(method, url, params=params, json_body=body)
+        return self._success(resp, method, urlsplit(url).path)
 
-    def _attempt(self, method, url, short_path, params, data, headers, attempts):
+    def send(self, method, url, params=None, json_body=None, form=None, headers=None, authorize=True,
+             read_error=None, challenge=None):
+        """Send one HTTP request with retries; return the successful (2xx) ``requests`` response or raise OktaError.
+
+        The one retry loop of the collection: it waits out a used-up rate-limit window, retries 429 (until
+        Okta's reset) and server errors and network failures (with backoff) up to ``retries`` times, and counts
+        every exchange in ``requests_sent``.
+
+        * ``json_body`` is sent as JSON, ``form`` as ``application/x-www-form-urlencoded``; ``form`` and
+          ``headers`` may be callables, called again for every attempt (a signed assertion or a DPoP proof is
+          good for one request only).
+        * ``authorize`` adds the API's Authorization header (the token, or the authenticator's headers).
+        * ``read_error(resp, attempts)`` turns an error answer into an OktaError (default: Okta's error object).
+        * ``challenge(resp)`` is True when the answer asks for a DPoP nonce: the request is then sent once more.
+
+        A request sent while another is being prepared (the OAuth token fetched for an API call) spends the
+        outer call's budget: it makes one attempt, and a failure worth retrying retries the outer call.
+        """
+        short_path = urlsplit(url).path
+        if read_error is None:
+            def read_error(resp, attempts):
+                return self._http_error(resp, method, short_path, attempts)
+        if challenge is None and self.auth is not None:
+            challenge = self.auth.nonce_challenge
+        nested = self._sending
+        self._sending = True
+        try:
+            attempts = 0
+            retry_for = None
+            nonce_retried = False
+            while True:
+                attempts += 1
+                try:
+                    send_headers, data = self._prepare(method, url, json_body, form, headers, authorize)
+                    if retry_for is not None:
+                        send_headers["X-Okta-Retry-Count"] = str(attempts - 1)
+                        if retry_for:
+                            send_headers["X-Okta-Retry-For"] = retry_for
+                    failure, wait, resp = self._attempt(method, url, short_path, params, data, send_headers,
+                                                        attempts, read_error)
+                except _RetryOuter as inner:
+                    failure, wait, resp = inner.failure, inner.wait, None
+                if failure is None:
+                    self._note_rate_limit(resp)
+                    return resp
+                if challenge is not None and not nonce_retried and challenge(resp):
+                    # DPoP: Okta asked for its nonce (400/401 use_dpop_nonce); answer once, with a fresh proof.
+                    nonce_retried = True
+                    continue
+                if nested and wait is not None:
+                    raise _RetryOuter(failure, wait)
+                if wait is None or attempts > self.retries:
+                    if attempts > 1 and failure.kind != "config":
+                        failure.reason = "{0} (gave up after {1} attempts)".format(failure.reason, attempts)
+                    raise failure
+                retry_for = failure.request_id or ""
+                self.on_retry(
+                    "{0} {1}: {2}; retrying in {3:.1f} s (retry {4} of {5})".format(
+                        failure.method or method, failure.path or short_path, failure.reason, wait, attempts, self.retries))
+                self.sleep(wait)
+        finally:
+            self._sending = nested
+
+    def _prepare(self, method, url, json_body, form, headers, authorize):
+        """The headers and body of one attempt."""
+        self._respect_pause()
+        send_headers = dict(headers() if callable(headers) else headers or {})
+        if authorize:
+            if self.auth is None:
+                send_headers["Authorization"] = self._authorization
+            else:
+                send_headers.update(self.auth.headers(self, method, url))
+        data = None
+        if json_body is not None:
+            send_headers["Content-Type"] = "application/json"
+            data = json.dumps(json_body, separators=(",", ":"))
+        elif form is not None:
+            send_headers["Content-Type"] = "application/x-www-form-urlencoded"
+            data = form() if callable(form) else form
+        return send_headers, data
+
+    def _attempt(self, method, url, short_path, params, data, headers, attempts, read_error):
         """One HTTP exchange. Returns (failure or None, seconds to wait before a retry or None, response)."""
         try:
             self.requests_sent += 1
@@ -324,7 +333,7 @@ class OktaClient(object):
             return failure, None, None
         if 200 <= resp.status_code < 300:
             return None, None, resp
-        failure = self._http_error(resp, method, short_path, attempts)
+        failure = read_error(resp, attempts)
         if resp.status_code == 429:
             self._pause_until = None
             return failure, self.rate_limit_wait(resp), resp
@@ -332,7 +341,7 @@ class OktaClient(object):
             return failure, self.backoff(attempts), resp
         return failure, None, resp
 
-    def _success(self, resp, method, short_path, attempts):
+    def _success(self, resp, method, short_path):
         request_id = resp.headers.get("X-Okta-Request-Id")
         body = None
         if resp.status_code != 204 and resp.content:
@@ -343,7 +352,7 @@ class OktaClient(object):
                     "Okta answered {0} {1} with a body that is not JSON ({2}); a proxy or captive portal "
                     "may be in the way".format(resp.status_code, resp.reason or "", _content_kind(resp)),
                     kind="invalid_response", status=resp.status_code, request_id=request_id,
-                    method=method, path=short_path, attempts=attempts)
+                    method=method, path=short_path)
         return OktaResponse(resp.status_code, resp.headers, body, request_id)
 
     def _http_error(self, resp, method, short_path, attempts):
@@ -466,6 +475,18 @@ class OktaClient(object):
 
     def put_json(self, path, body):
         return self.request("PUT", path, body=body).body
+
+    def post_json(self, path, body=None, params=None):
+        return self.request("POST", path, params=params, body=body).body
+
+
+class _RetryOuter(Exception):
+    """A request made while preparing another failed in a way worth retrying: the outer call retries."""
+
+    def __init__(self, failure, wait):
+        super(_RetryOuter, self).__init__(failure.reason)
+        self.failure = failure
+        self.wait = wait
 
 
 def _short_exc(exc):

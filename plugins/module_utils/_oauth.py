@@ -24,7 +24,7 @@ import os
 import traceback
 import uuid
 
-from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaError
+from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
 
 TOKEN_PATH = "/oauth2/v1/token"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -352,56 +352,32 @@ class OAuthAuthenticator(object):
         return client.base_url + TOKEN_PATH
 
     def fetch_token(self, client):
-        """POST the client credentials grant; cache the token. Raises OktaError."""
-        import requests
+        """POST the client credentials grant through the client's one retry loop; cache the token.
 
+        Raises OktaError. Called from :meth:`headers` during an API call, the token request spends that call's
+        retry budget (see :meth:`OktaClient.send`).
+        """
         url = self.token_url(client)
-        attempts = 0
-        nonce_retried = False
-        while True:
-            attempts += 1
-            form = {
+
+        def form():
+            return {
                 "grant_type": "client_credentials",
                 "scope": " ".join(self.scopes),
                 "client_assertion_type": ASSERTION_TYPE,
                 "client_assertion": client_assertion(self.signing_key, self.client_id, url, client.clock(),
                                                      kid=self.kid),
             }
-            headers = {"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"}
+
+        def headers():
+            self.token_requests += 1
+            extra = {"Accept": "application/json"}
             if self.dpop_key is not None:
-                headers["DPoP"] = self.dpop_key.proof("POST", url, client.clock(), nonce=self.nonce)
-            wait = None
-            try:
-                self.token_requests += 1
-                client.requests_sent += 1
-                resp = client.session.post(url, data=form, headers=headers, timeout=client.timeout,
-                                           verify=client.verify, allow_redirects=False)
-            except requests.exceptions.SSLError:
-                raise OktaError("TLS verification failed for {0} while requesting an access token; see ca_path".format(
-                    client.base_url), kind="tls", method="POST", path=TOKEN_PATH, attempts=attempts)
-            except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
-                failure = OktaError("the access token request to {0} failed ({1})".format(url, type(exc).__name__),
-                                    kind="network", method="POST", path=TOKEN_PATH, attempts=attempts)
-                wait = client.backoff(attempts)
-            except requests.exceptions.RequestException as exc:
-                raise OktaError("the access token request could not be sent ({0})".format(type(exc).__name__),
-                                kind="network", method="POST", path=TOKEN_PATH, attempts=attempts)
-            else:
-                if resp.status_code == 200:
-                    return self._accept(client, resp)
-                if not nonce_retried and self.nonce_challenge(resp):
-                    nonce_retried = True
-                    continue
-                failure = self._token_error(resp, attempts)
-                if resp.status_code == 429:
-                    wait = client.rate_limit_wait(resp)
-                elif resp.status_code in (500, 502, 503, 504):
-                    wait = client.backoff(attempts)
-            if wait is None or attempts > client.retries:
-                raise failure
-            client.on_retry("POST {0}: {1}; retrying in {2:.1f} s (retry {3} of {4})".format(
-                TOKEN_PATH, failure.reason, wait, attempts, client.retries))
-            client.sleep(wait)
+                extra["DPoP"] = self.dpop_key.proof("POST", url, client.clock(), nonce=self.nonce)
+            return extra
+
+        resp = client.send("POST", url, form=form, headers=headers, authorize=False, read_error=self._token_error,
+                           challenge=self.nonce_challenge)
+        return self._accept(client, resp)
 
     def _accept(self, client, resp):
         try:

@@ -238,22 +238,20 @@ diff:
       type: dict
 """
 
-from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaError
-from ansible_collections.oktaops.okta.plugins.module_utils._connection import (
+from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
+    ACTIVATION_HINTS,
     STATES,
     UPDATE_TOKEN,
+    connection_path,
     input_problems,
     is_unsupported,
     plan,
     predicted,
     profile_argument_spec,
+    read_connection,
     unapplied,
 )
-from ansible_collections.oktaops.okta.plugins.module_utils._module import OktaModule, describe_failure
-
-
-def connection_path(app_id):
-    return "/api/v1/apps/{0}/connections/default".format(app_id)
+from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
 
 
 def unsupported_message(app_id):
@@ -264,14 +262,9 @@ def unsupported_message(app_id):
 
 def run(module, app_id):
     path = connection_path(app_id)
-    try:
-        current = module.client.get_json(path)
-    except OktaError as exc:
-        module.fail_okta("Cannot read the provisioning connection of app {0}".format(app_id), exc,
-                         not_found="app {0} was not found; check app_id".format(app_id), app_id=app_id)
-    if not isinstance(current, dict) or not isinstance(current.get("profile"), dict):
-        module.fail_json(msg="Okta answered GET {0} with something that is not a provisioning connection.".format(path),
-                         app_id=app_id)
+    current = module.call("Cannot read the provisioning connection of app {0}".format(app_id), read_connection,
+                          module.client, app_id, not_found="app {0} was not found; check app_id".format(app_id),
+                          app_id=app_id)
     if is_unsupported(current):
         module.fail_json(msg=unsupported_message(app_id), app_id=app_id, connection=current)
 
@@ -286,12 +279,9 @@ def run(module, app_id):
     answer = None
     for call in the_plan.calls:
         if call[0] == "POST":
-            action = "update the provisioning connection of app {0}".format(app_id)
-            try:
-                answer = module.client.request("POST", path, params={"activate": "true"} if call[2] else None,
-                                               body=call[1]).body
-            except OktaError as exc:
-                module.fail_okta("Cannot {0}".format(action), exc, app_id=app_id, changes=the_plan.changes)
+            answer = module.call("Cannot update the provisioning connection of app {0}".format(app_id),
+                                 module.client.post_json, path, call[1], {"activate": "true"} if call[2] else None,
+                                 app_id=app_id, changes=the_plan.changes)
             missing = unapplied(the_plan.expected, answer)
             if call[2] and (not isinstance(answer, dict) or answer.get("status") != "ENABLED"):
                 missing.append("status")
@@ -300,17 +290,10 @@ def run(module, app_id):
                                      "applying {1}; nothing is reported as done.".format(app_id, ", ".join(missing)),
                                  app_id=app_id, connection=answer)
         else:
-            try:
-                module.client.request("POST", "{0}/lifecycle/{1}".format(path, call[0]))
-            except OktaError as exc:
-                action = "Cannot {0} the provisioning connection of app {1}".format(call[0], app_id)
-                if call[0] == "activate" and exc.kind == "http" and exc.status == 400:
-                    fields = exc.fields()
-                    fields.update(app_id=app_id, changes=the_plan.changes)
-                    module.fail_json(msg=describe_failure(action, exc) + (
-                        " Okta does not say whether a disabled connection holds credentials; if this one has none "
-                        "yet, give them in profile and run once with update_token=always."), **fields)
-                module.fail_okta(action, exc, app_id=app_id, changes=the_plan.changes)
+            module.call("Cannot {0} the provisioning connection of app {1}".format(call[0], app_id),
+                        module.client.post_json, "{0}/lifecycle/{1}".format(path, call[0]),
+                        hints=ACTIVATION_HINTS if call[0] == "activate" else None,
+                        app_id=app_id, changes=the_plan.changes)
     if the_plan.calls[-1][0] != "POST":
         # a lifecycle call answers 204 without a body: the result is the last known object with the new status
         answer = predicted(answer if isinstance(answer, dict) else current, the_plan)

@@ -113,23 +113,16 @@ connection:
             allow: [POST]
 """
 
-from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaError
-from ansible_collections.oktaops.okta.plugins.module_utils._connection import is_unsupported
-from ansible_collections.oktaops.okta.plugins.module_utils._module import OktaModule
+from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import is_unsupported, read_connection
+from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
 
 
 def main():
     module = OktaModule(argument_spec={}, supports_check_mode=True)
     app_id = module.resolve_app_id()
-    path = "/api/v1/apps/{0}/connections/default".format(app_id)
-    try:
-        connection = module.client.get_json(path)
-    except OktaError as exc:
-        module.fail_okta("Cannot read the provisioning connection of app {0}".format(app_id), exc,
-                         not_found="app {0} was not found; check app_id".format(app_id), app_id=app_id)
-    if not isinstance(connection, dict) or not isinstance(connection.get("profile"), dict):
-        module.fail_json(msg="Okta answered GET {0} with something that is not a provisioning connection.".format(path),
-                         app_id=app_id)
+    connection = module.call("Cannot read the provisioning connection of app {0}".format(app_id), read_connection,
+                             module.client, app_id, not_found="app {0} was not found; check app_id".format(app_id),
+                             app_id=app_id)
     module.exit_json(changed=False, app_id=app_id, connection=connection,
                      provisioning_supported=not is_unsupported(connection),
                      provisioning_enabled=connection.get("status") == "ENABLED")

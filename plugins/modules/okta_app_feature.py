@@ -362,34 +362,22 @@ diff:
       type: dict
 """
 
-from ansible_collections.oktaops.okta.plugins.module_utils._capabilities import (
+from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     FEATURES,
+    PROVISIONING_UNSUPPORTED,
     body_problems,
     capabilities_argument_spec,
     diff_view,
+    features_path,
     input_problems,
+    okta_spelling,
     plan,
+    provisioning_hints,
+    read_features,
     to_wire,
     unapplied,
 )
-from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaError
-from ansible_collections.oktaops.okta.plugins.module_utils._module import OktaModule, is_provisioning_disabled
-
-ENABLE_HINT = ("provisioning is not enabled for this app; enable its provisioning connection first "
-               "(Admin Console: the app's Provisioning tab, Configure API Integration)")
-
-
-def okta_spelling(capabilities, like):
-    """Render the username format key the way Okta spelled it in ``like`` (its last answer)."""
-    username_like = ((like or {}).get("importSettings") or {}).get("username") or {}
-    username = ((capabilities or {}).get("importSettings") or {}).get("username")
-    if "userNameFormat" not in username_like or not username or "usernameFormat" not in username:
-        return capabilities
-    rendered = dict(capabilities)
-    rendered["importSettings"] = dict(capabilities["importSettings"])
-    rendered["importSettings"]["username"] = dict(
-        ("userNameFormat" if key == "usernameFormat" else key, value) for key, value in username.items())
-    return rendered
+from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
 
 
 def main():
@@ -404,16 +392,19 @@ def main():
 
     app_id = module.resolve_app_id()
     subject = "{0} of app {1}".format(feature, app_id)
-    path = "/api/v1/apps/{0}/features/{1}".format(app_id, feature)
-    not_found = "app {0} was not found, or it does not offer {1}; check app_id".format(app_id, feature)
-    try:
-        current = module.client.get_json(path)
-    except OktaError as exc:
-        if is_provisioning_disabled(exc):
-            module.fail_json(msg="Cannot configure {0}: {1}.".format(subject, ENABLE_HINT), app_id=app_id,
-                             **exc.fields())
-        module.fail_okta("Cannot read {0}".format(subject), exc, not_found=not_found, app_id=app_id)
-    if not isinstance(current, dict) or not isinstance(current.get("capabilities", {}), (dict, type(None))):
+    read = module.call("Cannot read the features of app {0}".format(app_id), read_features, module.client, app_id,
+                       not_found="app {0} was not found; check app_id".format(app_id), app_id=app_id)
+    if read.problem:
+        # Fails before any write: switched off (enable the connection first), or none for this app type.
+        extra = dict(provisioning_supported=False) if read.problem == PROVISIONING_UNSUPPORTED else {}
+        module.fail_okta("Cannot configure {0}".format(subject), read.error, hints=provisioning_hints(),
+                         app_id=app_id, **extra)
+    current = read.find(feature)
+    if current is None:
+        module.fail_json(msg="Cannot configure {0}: this app does not offer {1} (it offers {2}).".format(
+            subject, feature, ", ".join(sorted(str(f.get("name")) for f in read.features if isinstance(f, dict)))
+            or "no provisioning feature"), app_id=app_id)
+    if not isinstance(current.get("capabilities", {}), (dict, type(None))):
         module.fail_json(msg="Cannot read {0}: Okta's answer is not a feature object.".format(subject), app_id=app_id)
 
     outcome = plan(current.get("capabilities"), desired)
@@ -433,13 +424,10 @@ def main():
         result["feature"] = dict(current, capabilities=okta_spelling(outcome.after, current.get("capabilities")))
         module.exit_json(**result)
 
-    try:
-        updated = module.client.put_json(path, outcome.body)
-    except OktaError as exc:
-        if is_provisioning_disabled(exc):
-            module.fail_json(msg="Cannot update {0}: {1}.".format(subject, ENABLE_HINT), app_id=app_id,
-                             **exc.fields())
-        module.fail_okta("Cannot update {0}".format(subject), exc, not_found=not_found, app_id=app_id)
+    updated = module.call("Cannot update {0}".format(subject), module.client.put_json,
+                          features_path(app_id, feature), outcome.body, hints=provisioning_hints(),
+                          not_found="app {0} was not found, or it does not offer {1}; check app_id".format(
+                              app_id, feature), app_id=app_id)
     returned = updated.get("capabilities") if isinstance(updated, dict) else None
     missing = unapplied(desired, returned)
     if missing:

@@ -17,6 +17,8 @@ description:
     label lookup when O(app_label) is used).
   - When the app's provisioning is not enabled, Okta refuses to return features; the module then succeeds with
     RV(features=[]) and RV(provisioning_enabled=false) instead of failing.
+  - When the app's type has no provisioning at all (most apps of a real org, such as OIDC and SAML apps), it
+    succeeds with RV(features=[]), RV(provisioning_enabled=false) and RV(provisioning_supported=false).
   - Never changes anything.
 author:
   - oktaops.okta maintainers (@oktaops)
@@ -88,6 +90,14 @@ provisioning_enabled:
   returned: always
   type: bool
   sample: true
+provisioning_supported:
+  description:
+    - Whether the app's type offers provisioning. V(false) when Okta says provisioning is not supported for the
+      app; RV(features) is then empty. V(true) otherwise, also when provisioning is supported but not enabled.
+  returned: always
+  type: bool
+  sample: true
+  version_added: 0.2.0
 features:
   description:
     - The app's features as Okta returns them, with Okta's own keys. A list even when O(feature) is set.
@@ -134,8 +144,11 @@ features:
             allow: [GET, PUT]
 """
 
-from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaError
-from ansible_collections.oktaops.okta.plugins.module_utils._module import OktaModule, is_provisioning_disabled
+from ansible_collections.oktaops.okta.plugins.module_utils._features import (
+    PROVISIONING_UNSUPPORTED,
+    read_features,
+)
+from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
 
 
 def main():
@@ -145,20 +158,13 @@ def main():
     )
     app_id = module.resolve_app_id()
     feature = module.params["feature"]
-    path = "/api/v1/apps/{0}/features".format(app_id)
-    if feature:
-        path = "{0}/{1}".format(path, feature)
-    try:
-        body = module.client.get_json(path)
-    except OktaError as exc:
-        if is_provisioning_disabled(exc):
-            module.exit_json(changed=False, app_id=app_id, features=[], provisioning_enabled=False)
-        what = "feature {0} of app {1}".format(feature, app_id) if feature else "the features of app {0}".format(app_id)
-        not_found = ("app {0} was not found, or it does not support {1}; check app_id".format(app_id, feature)
-                     if feature else "app {0} was not found; check app_id".format(app_id))
-        module.fail_okta("Cannot read {0}".format(what), exc, not_found=not_found, app_id=app_id)
-    features = body if isinstance(body, list) else [body]
-    module.exit_json(changed=False, app_id=app_id, features=features, provisioning_enabled=True)
+    what = "feature {0} of app {1}".format(feature, app_id) if feature else "the features of app {0}".format(app_id)
+    not_found = ("app {0} was not found, or it does not support {1}; check app_id".format(app_id, feature)
+                 if feature else "app {0} was not found; check app_id".format(app_id))
+    read = module.call("Cannot read {0}".format(what), read_features, module.client, app_id, feature,
+                       not_found=not_found, app_id=app_id)
+    module.exit_json(changed=False, app_id=app_id, features=read.features, provisioning_enabled=not read.problem,
+                     provisioning_supported=read.problem != PROVISIONING_UNSUPPORTED)
 
 
 if __name__ == "__main__":

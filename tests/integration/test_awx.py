@@ -26,9 +26,9 @@ def load_credential_type():
 
 
 def variables_the_modules_read():
-    """Every environment variable the module layer reads, from the names _module.py itself uses."""
+    """Every environment variable the module layer reads, from the names _okta_module.py itself uses."""
     sys.path.insert(0, COLLECTIONS_PATH)
-    from ansible_collections.oktaops.okta.plugins.module_utils import _module
+    from ansible_collections.oktaops.okta.plugins.module_utils import _okta_module as _module
 
     names = set(_module.ORG_URL_ENV)
     names.update(variable for _option, variable in _module.TOKEN_ENV)
@@ -73,7 +73,7 @@ def test_credential_type_inputs_and_injectors_agree():
     assert secrets == {"api_token", "private_key"}
     # Nothing else the credential holds is secret: every secret input is also marked no_log in the modules.
     sys.path.insert(0, COLLECTIONS_PATH)
-    from ansible_collections.oktaops.okta.plugins.module_utils._module import okta_argument_spec
+    from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import okta_argument_spec
     spec = okta_argument_spec()
     for name in secrets:
         assert spec[name].get("no_log") is True, name

@@ -36,7 +36,7 @@ from ansible_collections.oktaops.okta.tests.utils.okta_spec import SKIP_REASON a
 from ansible_collections.oktaops.okta.tests.utils.okta_spec import body_validators  # noqa: E402
 
 from ansible_collections.oktaops.okta.plugins.module_utils import _client  # noqa: E402
-from ansible_collections.oktaops.okta.plugins.module_utils._capabilities import capabilities_argument_spec  # noqa: E402
+from ansible_collections.oktaops.okta.plugins.module_utils._features import capabilities_argument_spec  # noqa: E402
 from ansible_collections.oktaops.okta.plugins.modules import okta_app_feature, okta_app_feature_info  # noqa: E402
 
 EXAMPLES = 500

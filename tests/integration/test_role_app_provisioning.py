@@ -206,7 +206,7 @@ def _shape(options):
 
 def test_role_argument_spec_mirrors_the_module_capabilities():
     sys.path.insert(0, COLLECTIONS_PATH)
-    from ansible_collections.oktaops.okta.plugins.module_utils._capabilities import (
+    from ansible_collections.oktaops.okta.plugins.module_utils._features import (
         FEATURE_BLOCKS,
         capabilities_argument_spec,
     )

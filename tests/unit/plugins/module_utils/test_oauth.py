@@ -21,7 +21,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 from ansible_collections.oktaops.okta.tests.utils.fake_clock import FakeTime as _FakeTime
-from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaClient, OktaError
+from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaClient
+from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
 from ansible_collections.oktaops.okta.plugins.module_utils._oauth import (
     ASSERTION_TYPE,
     DPoPKey,

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Internal to the oktaops.okta collection: no stable API, may change without notice.
-"""Pure logic for an app's default provisioning connection: no I/O, nothing of Ansible.
+"""An app's default provisioning connection: pure logic (no I/O, nothing of Ansible) and its one read.
 
 Okta's ``ProvisioningConnectionResponse`` is compared with the wanted state (a ``status`` and the
 options of ``profile``), and one function, :func:`plan`, decides which requests a run makes, the
@@ -22,6 +22,8 @@ import copy
 
 from dataclasses import dataclass, field
 
+from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
+
 SCHEMES = ("TOKEN", "OAUTH2")
 ROTATION_MODES = ("AUTO", "MANUAL")
 STATES = {"enabled": "ENABLED", "disabled": "DISABLED"}
@@ -36,6 +38,32 @@ _FIELDS = (
     ("client_id", ("profile", "clientId"), ("profile", "clientId"), ("OAUTH2",)),
     ("rotation_mode", ("profile", "signing", "rotationMode"), ("profile", "signing", "rotationMode"), ("OAUTH2",)),
 )
+
+
+def connection_path(app_id):
+    return "/api/v1/apps/{0}/connections/default".format(app_id)
+
+
+def read_connection(client, app_id):
+    """GET the app's default connection through ``client``; raises OktaError, also for an answer of another shape."""
+    path = connection_path(app_id)
+    connection = client.get_json(path)
+    if not isinstance(connection, dict) or not isinstance(connection.get("profile"), dict):
+        raise OktaError("Okta answered GET {0} with something that is not a provisioning connection".format(path),
+                        kind="invalid_response", method="GET", path=path)
+    return connection
+
+
+def activation_refused(exc):
+    """Okta refused to activate the connection (400): it may hold no credentials yet."""
+    return exc.kind == "http" and exc.status == 400
+
+
+# Wording for OktaModule.call when activating fails.
+ACTIVATION_HINTS = {
+    activation_refused: "{failure} Okta does not say whether a disabled connection holds credentials; if this one "
+                        "has none yet, give them in profile and run once with update_token=always.",
+}
 
 
 def profile_argument_spec():

@@ -14,14 +14,10 @@ import responses
 from responses import matchers
 
 
-from ansible_collections.oktaops.okta.plugins.module_utils import _module
-from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaError
-from ansible_collections.oktaops.okta.plugins.module_utils._module import (
-    OktaModule,
-    describe_failure,
-    is_provisioning_disabled,
-    okta_argument_spec,
-)
+from ansible_collections.oktaops.okta.plugins.module_utils import _settings
+from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError, describe_failure
+from ansible_collections.oktaops.okta.plugins.module_utils._features import provisioning_disabled
+from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule, okta_argument_spec
 from ansible_collections.oktaops.okta.plugins.modules import okta_app_feature_info
 
 ORG = "https://acme.okta.com"
@@ -48,18 +44,16 @@ def tiny_put_main():
     """A minimal module on OktaModule that writes, to see the module layer's PUT failures."""
     module = OktaModule(argument_spec=dict(), supports_check_mode=True)
     app_id = module.resolve_app_id()
-    try:
-        body = module.client.put_json("/api/v1/apps/{0}/features/USER_PROVISIONING".format(app_id), {"a": 1})
-    except OktaError as exc:
-        module.fail_okta("Cannot update app {0}".format(app_id), exc, not_found="app {0} was not found".format(app_id),
-                         app_id=app_id)
+    body = module.call("Cannot update app {0}".format(app_id), module.client.put_json,
+                       "/api/v1/apps/{0}/features/USER_PROVISIONING".format(app_id), {"a": 1},
+                       not_found="app {0} was not found".format(app_id), app_id=app_id)
     module.exit_json(changed=True, app_id=app_id, body=body)
 
 
 def tiny_echo_env_main():
     """A careless module that returns the environment token in its result: the module layer must mask it."""
     module = OktaModule(argument_spec=dict(), with_app=False)
-    module.exit_json(changed=False, echo=["token is {0}".format(os.environ.get(name)) for _option, name in _module.TOKEN_ENV])
+    module.exit_json(changed=False, echo=["token is {0}".format(os.environ.get(name)) for _option, name in _settings.TOKEN_ENV])
 
 
 def tiny_connect_main():
@@ -78,14 +72,14 @@ def clean_env(monkeypatch):
 def sleeps(monkeypatch):
     """The module builds its client with the real sleep; record the waits instead."""
     waits = []
-    real = _module.OktaClient
+    real = _settings.OktaClient
 
     def build(*args, **kwargs):
         kwargs.setdefault("sleep", waits.append)
         kwargs.setdefault("rand", lambda: 0.5)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(_module, "OktaClient", build)
+    monkeypatch.setattr(_settings, "OktaClient", build)
     return waits
 
 
@@ -158,12 +152,12 @@ def test_describe_other_failures_use_the_reason(kind):
     assert msg == "Cannot read: the connection failed."
 
 
-def test_is_provisioning_disabled():
+def test_provisioning_disabled():
     cause = "Provisioning is not enabled for the app instance."
-    assert is_provisioning_disabled(OktaError("x", status=400, error_code="E0000001", error_causes=[cause]))
-    assert not is_provisioning_disabled(OktaError("x", status=400, error_code="E0000001", error_causes=["Other."]))
-    assert not is_provisioning_disabled(OktaError("x", status=400, error_code="E0000003", error_causes=[cause]))
-    assert not is_provisioning_disabled(OktaError("x", status=403, error_code="E0000001", error_causes=[cause]))
+    assert provisioning_disabled(OktaError("x", status=400, error_code="E0000001", error_causes=[cause]))
+    assert not provisioning_disabled(OktaError("x", status=400, error_code="E0000001", error_causes=["Other."]))
+    assert not provisioning_disabled(OktaError("x", status=400, error_code="E0000003", error_causes=[cause]))
+    assert not provisioning_disabled(OktaError("x", status=403, error_code="E0000001", error_causes=[cause]))
 
 
 def test_argument_spec_hides_the_tokens():

@@ -2,7 +2,7 @@
 # Copyright (c) oktaops.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The pure logic of the default provisioning connection (module_utils/_connection.py)."""
+"""The pure logic of the default provisioning connection (module_utils/_app_connection.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.oktaops.okta.plugins.module_utils._connection import (
+from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
     TOKEN_PLACEHOLDER,
     input_problems,
     is_unsupported,

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.oktaops.okta.plugins.module_utils import _capabilities as caps
+from ansible_collections.oktaops.okta.plugins.module_utils import _features as caps
 from ansible_collections.oktaops.okta.tests.utils import okta_spec
-from ansible_collections.oktaops.okta.plugins.module_utils._capabilities import (
+from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     FEATURES,
     body_problems,
     capabilities_argument_spec,

@@ -1,11 +1,14 @@
 # -*- coding: utf-8 -*-
-# Copyright (c) oktaops.okta contributors
+# Copyright: oktaops.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# This file is internal to the oktaops.okta collection. It is not a public API and may change without notice.
+# Internal to the oktaops.okta collection: no stable API, may change without notice.
 
-"""Pure logic for Okta application feature capabilities: no I/O, no AnsibleModule.
+"""Okta application features: the capabilities logic, and how Okta says an app has no provisioning.
+
+Everything here is pure (no I/O, no AnsibleModule) except :func:`read_features`, which reads an app's features
+through the :class:`OktaClient` it is given.
 
 Two spellings are used in this file:
 
@@ -24,6 +27,11 @@ Flow used by the module::
     problems = body_problems(feature, result.body)       # only when result.changed
     returned = <PUT result.body>
     missing = unapplied(desired, returned_capabilities)  # [] when Okta holds every desired leaf
+
+How Okta refuses features for an app without working provisioning::
+
+    provisioning_problem(exc)       # "disabled", "unsupported" or None, for an OktaError
+    read = read_features(client, app_id)  # FeaturesRead(features, problem, error); other errors raise
 """
 
 from __future__ import annotations
@@ -32,8 +40,23 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
+
 
 FEATURES = ("USER_PROVISIONING", "INBOUND_PROVISIONING")
+
+# provisioning_problem(): the app supports provisioning but it is switched off, or the app type has none.
+PROVISIONING_DISABLED = "disabled"
+PROVISIONING_UNSUPPORTED = "unsupported"
+# Lower-case text Okta puts in errorSummary or in an errorCauses summary (with errorCode E0000001) for each.
+_PROBLEM_TEXTS = (
+    (PROVISIONING_UNSUPPORTED, "provisioning is not supported"),
+    (PROVISIONING_DISABLED, "provisioning is not enabled"),
+)
+ENABLE_HINT = ("provisioning is not enabled for this app; enable its provisioning connection first "
+               "(Admin Console: the app's Provisioning tab, Configure API Integration)")
+UNSUPPORTED_HINT = ("this app's type offers no provisioning, so it has no provisioning features to configure; "
+                    "check app_id, or leave this app out")
 
 _STATUS = ("DISABLED", "ENABLED")
 _SEED = ("OKTA", "RANDOM")
@@ -502,3 +525,92 @@ def body_problems(feature, body):
                             "have none to keep, so set at least one value under capabilities.%s"
                             % (feature, fld.wire, fld.name))
     return problems
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Okta's answer in Okta's spelling
+# ---------------------------------------------------------------------------------------------------------------
+
+def okta_spelling(capabilities, like):
+    """Render the username format key the way Okta spelled it in ``like`` (its last answer)."""
+    username_like = ((like or {}).get("importSettings") or {}).get("username") or {}
+    username = ((capabilities or {}).get("importSettings") or {}).get("username")
+    if ALT_USERNAME_FORMAT not in username_like or not username or WIRE_USERNAME_FORMAT not in username:
+        return capabilities
+    rendered = dict(capabilities)
+    rendered["importSettings"] = dict(capabilities["importSettings"])
+    rendered["importSettings"]["username"] = dict(
+        (ALT_USERNAME_FORMAT if key == WIRE_USERNAME_FORMAT else key, value) for key, value in username.items())
+    return rendered
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Apps without working provisioning
+# ---------------------------------------------------------------------------------------------------------------
+
+def provisioning_problem(exc):
+    """Why Okta refused a features call, for an OktaError: ``"disabled"``, ``"unsupported"`` or None.
+
+    Okta answers 400 ``E0000001`` ("Api validation failed") and words the reason in ``errorSummary`` or in one
+    of ``errorCauses``; the text is matched case-insensitively. ``"disabled"``: the app supports provisioning
+    but its connection is off ("Provisioning is not enabled for the app instance."). ``"unsupported"``: the app
+    type has no provisioning ("Provisioning is not supported.", or the summary "Api validation failed:
+    Provisioning is not supported for this application").
+    """
+    if getattr(exc, "kind", None) != "http" or exc.status != 400 or exc.error_code != "E0000001":
+        return None
+    texts = [text.lower() for text in [exc.error_summary] + list(exc.error_causes or []) if text]
+    for problem, wording in _PROBLEM_TEXTS:
+        if any(wording in text for text in texts):
+            return problem
+    return None
+
+
+def provisioning_disabled(exc):
+    return provisioning_problem(exc) == PROVISIONING_DISABLED
+
+
+def provisioning_unsupported(exc):
+    return provisioning_problem(exc) == PROVISIONING_UNSUPPORTED
+
+
+def provisioning_hints():
+    """The wording for both conditions, for ``OktaModule.call(..., hints=provisioning_hints())``."""
+    return {provisioning_disabled: ENABLE_HINT, provisioning_unsupported: UNSUPPORTED_HINT}
+
+
+def features_path(app_id, name=None):
+    path = "/api/v1/apps/{0}/features".format(app_id)
+    return path if name is None else "{0}/{1}".format(path, name)
+
+
+@dataclass(frozen=True)
+class FeaturesRead:
+    """An app's features as read: Okta's feature objects, or none and the reason (``problem``)."""
+
+    features: list
+    problem: str | None = None
+    error: object = None
+
+    def find(self, name):
+        """The feature called ``name``, or None when the app does not offer it."""
+        for feature in self.features:
+            if isinstance(feature, Mapping) and feature.get("name") == name:
+                return feature
+        return None
+
+
+def read_features(client, app_id, name=None):
+    """One GET of the app's features (all of them, or only ``name``).
+
+    Provisioning switched off or unsupported is an answer, not an error: it comes back as
+    ``FeaturesRead([], problem, error)``. Every other OktaError is raised.
+    """
+    try:
+        body = client.get_json(features_path(app_id, name))
+    except OktaError as exc:
+        problem = provisioning_problem(exc)
+        if problem is None:
+            raise
+        return FeaturesRead([], problem, exc)
+    return FeaturesRead(body if isinstance(body, list) else [body])
