@@ -144,20 +144,16 @@ from ansible_collections.oktaops.okta.plugins.module_utils._apps import (
     provisioning_hostvars,
     provisioning_refusal,
 )
-from ansible_collections.oktaops.okta.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, OktaClient, OktaError
-from ansible_collections.oktaops.okta.plugins.module_utils._module import (
-    CREDENTIAL_OPTIONS,
-    OAUTH_ENV,
-    OAUTH_ONLY_OPTIONS,
-    ORG_URL_ENV,
-    READ_SCOPE,
-    TOKEN_ENV,
-    describe_failure,
-)
+from ansible_collections.oktaops.okta.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
+from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError, describe_failure
+from ansible_collections.oktaops.okta.plugins.module_utils._settings import MissingLibrary, build_client, org_url_of
 
 GROUP = "okta_apps"
 CACHE_FORMAT = 1
 # Options that may hold a template, a lookup or a vault-encrypted string.
+# The connection and credential options, handed to module_utils/_settings.py as the modules hand theirs.
+SETTINGS = ("org_url", "api_token", "access_token", "client_id", "private_key", "private_key_id", "scopes", "dpop",
+            "validate_certs", "ca_path", "timeout", "retries")
 TEMPLATED = ("org_url", "api_token", "access_token", "client_id", "private_key", "private_key_id", "ca_path",
              "filter", "q")
 
@@ -183,7 +179,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 ", ".join(HOSTNAME_SOURCES), ", ".join(bad) or "an empty list"))
         query = list_params(q=options["q"], user_filter=options["filter"],
                             include_inactive=options["include_inactive"])
-        fingerprint = {"format": CACHE_FORMAT, "org_url": options["org_url"] or self._env_org_url(),
+        fingerprint = {"format": CACHE_FORMAT, "org_url": org_url_of(options, os.environ),
                        "params": query, "with_provisioning": options["with_provisioning"]}
 
         cache_key = self.get_cache_key(path)
@@ -222,111 +218,22 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             options[name] = value
         return options
 
-    @staticmethod
-    def _env_org_url():
-        for variable in ORG_URL_ENV:
-            if os.environ.get(variable):
-                return os.environ[variable]
-        return None
-
     def _okta_client(self, options):
-        """The Okta client for the options and the environment, read exactly as the modules read them.
+        """The Okta client for the options and the environment, resolved by the same code as the modules'.
 
-        The only place the plugin builds a client: credential options beat the environment as a whole; without
-        any, the first of TOKEN_ENV, then the first OAUTH_ENV family, is used.
+        The only place the plugin builds a client. Every sentence it can fail with is the modules' own.
         """
         if REQUESTS_IMPORT_ERROR:
             raise AnsibleParserError("The oktaops.okta.okta_apps inventory needs the Python library requests on "
                                      "the controller.")
-        org_url = options["org_url"] or self._env_org_url()
-        if not org_url:
-            raise AnsibleParserError("org_url is required: set org_url or one of the environment variables {0} to "
-                                     "the org's base URL, such as https://acme.okta.com.".format(", ".join(ORG_URL_ENV)))
-        if options["timeout"] is None or options["timeout"] <= 0:
-            raise AnsibleParserError("timeout must be a positive number of seconds.")
-        if options["retries"] is None or options["retries"] < 0:
-            raise AnsibleParserError("retries must be 0 (no retries) or more.")
-        api_token = access_token = oauth = None
-        given = [name for name in CREDENTIAL_OPTIONS if options.get(name)]
-        if given:
-            methods = [name for name in ("api_token", "access_token") if name in given]
-            if "client_id" in given or "private_key" in given:
-                methods.append("client_id and private_key")
-            if len(methods) > 1:
-                raise AnsibleParserError("Give one authentication method, not {0}: api_token, access_token, or "
-                                         "client_id with private_key.".format(" and ".join(methods)))
-            if methods[0] == "client_id and private_key":
-                if not options["client_id"] or not options["private_key"]:
-                    raise AnsibleParserError("OAuth authentication needs both client_id and private_key.")
-                oauth = dict(client_id=options["client_id"], private_key=options["private_key"],
-                             private_key_id=options["private_key_id"], scopes=options["scopes"])
-            else:
-                extra = [name for name in OAUTH_ONLY_OPTIONS if options.get(name)] + (["dpop"] if options["dpop"] else [])
-                if extra:
-                    raise AnsibleParserError("{0} apply only to client_id and private_key authentication, not to "
-                                             "{1}.".format(", ".join(extra), methods[0]))
-                api_token, access_token = options["api_token"], options["access_token"]
-        else:
-            for option, variable in TOKEN_ENV:
-                if os.environ.get(variable):
-                    if option == "api_token":
-                        api_token = os.environ[variable]
-                    else:
-                        access_token = os.environ[variable]
-                    break
-            else:
-                for family in OAUTH_ENV:
-                    client_id = os.environ.get(family["client_id"])
-                    private_key = os.environ.get(family["private_key"])
-                    if not client_id and not private_key:
-                        continue
-                    if not client_id or not private_key:
-                        raise AnsibleParserError("{0} is set but {1} is not: OAuth authentication needs both the "
-                                                 "service app's client ID and its private key.".format(
-                                                     family["client_id"] if client_id else family["private_key"],
-                                                     family["private_key"] if client_id else family["client_id"]))
-                    key_id = options["private_key_id"]
-                    for variable in family["private_key_id"]:
-                        key_id = key_id or os.environ.get(variable)
-                    scopes = options["scopes"]
-                    if scopes is None and os.environ.get(family["scopes"]):
-                        scopes = os.environ[family["scopes"]].replace(",", " ").split()
-                    oauth = dict(client_id=client_id, private_key=private_key, private_key_id=key_id, scopes=scopes)
-                    break
-                else:
-                    raise AnsibleParserError(
-                        "No Okta credentials: set api_token, access_token, or client_id and private_key, or the "
-                        "environment variables (first found wins) {0}, or {1}.".format(
-                            ", ".join(variable for _option, variable in TOKEN_ENV),
-                            " or ".join("{0} with {1}".format(f["client_id"], f["private_key"]) for f in OAUTH_ENV)))
-        auth = None
-        if oauth:
-            from ansible_collections.oktaops.okta.plugins.module_utils._oauth import (
-                OAuthAuthenticator,
-                import_error as oauth_import_error,
-            )
-            if oauth_import_error():
-                raise AnsibleParserError("client_id and private_key authentication needs the Python libraries "
-                                         "PyJWT and cryptography on the controller.")
-            try:
-                auth = OAuthAuthenticator(oauth["client_id"], oauth["private_key"], oauth["scopes"] or [READ_SCOPE],
-                                          private_key_id=oauth["private_key_id"], dpop=bool(options["dpop"]))
-            except OktaError as exc:
-                raise AnsibleParserError("Invalid OAuth settings: {0}.".format(exc.reason))
+        settings = dict((name, options[name]) for name in SETTINGS)
         try:
-            client = OktaClient(org_url, api_token=api_token, access_token=access_token,
-                                validate_certs=options["validate_certs"], ca_path=options["ca_path"],
-                                timeout=options["timeout"], retries=options["retries"], on_retry=self.display.warning,
-                                auth=auth)
+            return build_client(settings, os.environ, on_retry=self.display.warning)
+        except MissingLibrary as exc:
+            raise AnsibleParserError("The oktaops.okta.okta_apps inventory needs the Python library {0} on the "
+                                     "controller.".format(exc.library))
         except OktaError as exc:
-            raise AnsibleParserError("Invalid connection settings: {0}.".format(exc.reason))
-        if auth is not None:
-            try:
-                auth.fetch_token(client)
-            except OktaError as exc:
-                raise AnsibleParserError("Cannot get an access token for the service app {0}: {1}.".format(
-                    auth.client_id, exc.reason.rstrip(".")))
-        return client
+            raise AnsibleParserError(exc.reason)
 
     # -- reading Okta --------------------------------------------------------------------------
 

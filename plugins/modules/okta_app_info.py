@@ -168,8 +168,19 @@ from ansible_collections.oktaops.okta.plugins.module_utils._apps import (
     project_apps,
     valid_app_id,
 )
-from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaError
-from ansible_collections.oktaops.okta.plugins.module_utils._module import OktaModule
+from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
+
+
+def filter_hints(query):
+    """The wording for a 400 to a list with a filter: Okta's reason, and the filter repeated."""
+    if "filter" not in query:
+        return None
+    return {
+        lambda exc: exc.kind == "http" and exc.status == 400:
+            "Okta rejected the app filter '{0}' ({{failure}}). Okta can filter apps on id, name, status, "
+            "credentials.signing.kid and settings.slo.enabled with eq and and; use label for labels".format(
+                query["filter"].replace("{", "{{").replace("}", "}}")),
+    }
 
 
 def main():
@@ -191,11 +202,9 @@ def main():
         if not valid_app_id(app_id):
             module.fail_json(msg="app_id '{0}' is not an Okta app id (letters and digits only, such as "
                                  "0oa1abcdEFGH2345ijk6).".format(app_id[:80]))
-        try:
-            app = module.client.get_json("{0}/{1}".format(APPS_PATH, app_id))
-        except OktaError as exc:
-            module.fail_okta("Cannot read app {0}".format(app_id), exc,
-                             not_found="app {0} was not found; check app_id".format(app_id), apps=[])
+        app = module.call("Cannot read app {0}".format(app_id), module.client.get_json,
+                          "{0}/{1}".format(APPS_PATH, app_id),
+                          not_found="app {0} was not found; check app_id".format(app_id), apps=[])
         if not isinstance(app, dict) or not app.get("id"):
             module.fail_json(msg="Okta answered GET {0}/{1} with something that is not an app.".format(APPS_PATH, app_id),
                              apps=[])
@@ -206,15 +215,8 @@ def main():
         module.fail_json(msg="label is empty; give the app's label as shown in the Admin Console.", apps=[])
     query = list_params(q=params["q"], user_filter=params["filter"], include_inactive=params["include_inactive"],
                         label=label)
-    try:
-        apps = module.client.get_all(APPS_PATH, params=query)
-    except OktaError as exc:
-        if exc.kind == "http" and exc.status == 400 and "filter" in query:
-            module.fail_json(msg="Okta rejected the app filter '{0}': {1}. Okta can filter apps on id, name, status, "
-                                 "credentials.signing.kid and settings.slo.enabled with eq and and; use label for "
-                                 "labels.".format(query["filter"], exc.reason.rstrip(".")),
-                             apps=[], filter=query["filter"], **exc.fields())
-        module.fail_okta("Cannot list the org's apps", exc, apps=[])
+    apps = module.call("Cannot list the org's apps", module.client.get_all, APPS_PATH, query,
+                       hints=filter_hints(query), apps=[], filter=query.get("filter"))
     if label is not None:
         apps = match_label(apps, label)
     module.exit_json(changed=False, apps=project_apps(apps))

@@ -241,9 +241,9 @@ def test_provisioning_failure_strict_and_not(rsps, inventory):
 
 def test_rate_limit_waits_like_the_modules(rsps, inventory, monkeypatch):
     import functools
-    from ansible_collections.oktaops.okta.plugins.inventory import okta_apps
+    from ansible_collections.oktaops.okta.plugins.module_utils import _settings
     slept = []
-    monkeypatch.setattr(okta_apps, "OktaClient", functools.partial(okta_apps.OktaClient, sleep=slept.append))
+    monkeypatch.setattr(_settings, "OktaClient", functools.partial(_settings.OktaClient, sleep=slept.append))
     rsps.get(APPS, status=429, json=okta_error("E0000047", "API call exceeded rate limit due to too many requests."),
              headers={"X-Rate-Limit-Limit": "50", "X-Rate-Limit-Remaining": "0",
                       "X-Rate-Limit-Reset": "1700000010", "Date": "Tue, 14 Nov 2023 22:13:20 GMT"})
@@ -297,9 +297,9 @@ def test_templated_options(rsps, inventory, monkeypatch):
 @pytest.mark.parametrize("config, words", [
     ({"api_token": TOKEN}, "org_url is required"),
     ({"org_url": ORG}, "No Okta credentials"),
-    ({"org_url": ORG, "api_token": TOKEN, "access_token": "x"}, "Give one authentication method"),
+    ({"org_url": ORG, "api_token": TOKEN, "access_token": "x"}, "Give either api_token or access_token"),
     ({"org_url": ORG, "api_token": TOKEN, "dpop": True}, "dpop apply only"),
-    ({"org_url": ORG, "client_id": "0oaC"}, "needs both client_id and private_key"),
+    ({"org_url": ORG, "client_id": "0oaC"}, "client_id needs private_key"),
     ({"org_url": "http://acme.okta.com", "api_token": TOKEN}, "Invalid connection settings"),
 ])
 def test_bad_settings_fail_clearly_without_a_request(rsps, inventory, config, words):
