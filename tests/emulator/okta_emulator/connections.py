@@ -53,7 +53,8 @@ def initial_connection(name, seed_conn, provisioning):
     schemes = connection_schemes(name)
     scheme = seed_conn.get("authScheme") or (schemes[0] if schemes else "UNKNOWN")
     if scheme != "UNKNOWN" and scheme not in schemes:
-        raise ValueError("app type %r takes no %s connection (it takes %s)" % (name, scheme, ", ".join(schemes) or "none"))
+        raise ValueError("app type %r takes no %s connection (it takes %s)"
+                         % (name, scheme, ", ".join(schemes) or "none"))
     signing = seed_conn.get("signing")
     if signing is not None and (not isinstance(signing, dict) or signing.get("rotationMode") not in _ROTATION_MODES):
         raise ValueError("connection.signing must be {\"rotationMode\": \"AUTO\"|\"MANUAL\"}")
@@ -123,7 +124,8 @@ def validate_connection_request(app, body):
             if "rotationMode" not in signing:
                 errors.append("profile.signing.rotationMode: required property is missing")
             elif signing["rotationMode"] not in _ROTATION_MODES:
-                errors.append("profile.signing.rotationMode: '%s' is not one of [AUTO, MANUAL]" % (signing["rotationMode"],))
+                errors.append("profile.signing.rotationMode: '%s' is not one of [AUTO, MANUAL]"
+                              % (signing["rotationMode"],))
             for key in signing:
                 if key != "rotationMode":
                     errors.append("profile.signing.%s: unknown property" % key)
@@ -164,7 +166,8 @@ def apply_connection_request(app, body):
         "authScheme": scheme,
         "baseUrl": body.get("baseUrl", conn["baseUrl"] if same else None) if scheme == "TOKEN" else None,
         "clientId": profile.get("clientId", conn["clientId"] if same else None) if scheme == "OAUTH2" else None,
-        "signing": copy.deepcopy(profile.get("signing", conn["signing"] if same else None)) if scheme == "OAUTH2" else None,
+        "signing": (copy.deepcopy(profile.get("signing", conn["signing"] if same else None))
+                    if scheme == "OAUTH2" else None),
         "hasToken": ("token" in profile or (same and conn["hasToken"])) if scheme == "TOKEN" else False,
     }
     app["connection"] = new

@@ -195,7 +195,8 @@ class OAuthState:
                                       options={"require": ["exp", "iat", "jti", "aud", "iss", "sub"]})
                 break
             except jwt.InvalidAudienceError:
-                return _oauth_error(401, "invalid_client", "The audience [aud] claim in the client_assertion is invalid.")
+                return _oauth_error(401, "invalid_client",
+                                    "The audience [aud] claim in the client_assertion is invalid.")
             except jwt.ExpiredSignatureError:
                 return _oauth_error(401, "invalid_client", "The client_assertion token is expired.")
             except jwt.MissingRequiredClaimError as exc:
