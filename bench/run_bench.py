@@ -39,7 +39,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
 PLAYBOOKS = os.path.join(BENCH, "playbooks")
 CALLBACKS = os.path.join(BENCH, "callback_plugins")
-EMULATOR_SCRIPT = os.path.join(ROOT, "tests", "emulator", "okta_emulator.py")
+EMULATOR_DIR = os.path.join(ROOT, "tests", "emulator")  # the package okta_emulator lives here
 EMULATOR_SEED = os.path.join(ROOT, "tests", "emulator", "seed.json")
 MANAGE_TOKEN = "00oktaops-emulator-manage-token-5f3a9c1e7b"
 SLACK = "0oa1slk7q2HXw9ZbT5d7"
@@ -65,9 +65,11 @@ class Emulator(object):
         self.log_path = os.path.join(workdir, "emulator.log")
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, EMULATOR_SCRIPT, "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
+                [sys.executable, "-m", "okta_emulator", "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
                  "--ca-file", self.ca_file, "--seed", EMULATOR_SEED],
-                stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+                stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+                env=dict(os.environ, PYTHONPATH=os.pathsep.join(
+                    p for p in (EMULATOR_DIR, os.environ.get("PYTHONPATH")) if p)))
         self.session = requests.Session()
         self.session.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise override verify
         self.url = None

@@ -10,8 +10,17 @@ import pytest
 import requests
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-EMULATOR_SCRIPT = os.path.join(REPO_ROOT, "tests", "emulator", "okta_emulator.py")
-EMULATOR_SEED = os.path.join(REPO_ROOT, "tests", "emulator", "seed.json")
+# The emulator is the package tests/emulator/okta_emulator, run as ``python -m okta_emulator``.
+EMULATOR_DIR = os.path.join(REPO_ROOT, "tests", "emulator")
+EMULATOR_COMMAND = (sys.executable, "-m", "okta_emulator")
+EMULATOR_SEED = os.path.join(EMULATOR_DIR, "seed.json")
+
+
+def emulator_env():
+    """The environment for an emulator process: tests/emulator first on PYTHONPATH."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (EMULATOR_DIR, env.get("PYTHONPATH")) if p)
+    return env
 
 
 class EmulatorProcess:
@@ -51,9 +60,9 @@ def _start_emulator(workdir, extra_args=()):
     ca_file = os.path.join(workdir, "ca.pem")
     log = open(os.path.join(workdir, "emulator.log"), "wb")
     proc = subprocess.Popen(
-        [sys.executable, EMULATOR_SCRIPT, "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
+        [*EMULATOR_COMMAND, "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
          "--ca-file", ca_file, "--seed", EMULATOR_SEED, *extra_args],
-        stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
+        stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT, env=emulator_env(),
     )
     log.close()
     deadline = time.monotonic() + 20

@@ -18,7 +18,7 @@ import ssl
 import pytest
 import requests
 
-REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 SPEC_FILE = os.path.join(os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "okta")), "app-features-subset.yaml")
 
 MANAGE = "00oktaops-emulator-manage-token-5f3a9c1e7b"

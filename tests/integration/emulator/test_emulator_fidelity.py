@@ -1,4 +1,4 @@
-"""Tests of the Okta emulator itself (tests/emulator/okta_emulator.py).
+"""Tests of the Okta emulator itself (the package tests/emulator/okta_emulator).
 
 They check that the emulator speaks the wire format of the real API closely enough for the
 collection's tests to mean something: the official Python SDK parses its answers, its bodies
@@ -27,9 +27,7 @@ import time
 import pytest
 import requests
 
-REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-EMULATOR_SCRIPT = os.path.join(REPO_ROOT, "tests", "emulator", "okta_emulator.py")
-EMULATOR_SEED = os.path.join(REPO_ROOT, "tests", "emulator", "seed.json")
+from conftest import EMULATOR_COMMAND, EMULATOR_DIR, EMULATOR_SEED, REPO_ROOT, emulator_env
 
 MANAGE = "00oktaops-emulator-manage-token-5f3a9c1e7b"
 READONLY = "00oktaops-emulator-readonly-token-8d2b4e6a0c"
@@ -41,6 +39,8 @@ SLACK_SANDBOX = "0oa1slkSbx4RmV8nQ5d7"
 ZSCALER = "0oa4zscR7mN1xKd2B5d7"
 ORG2ORG = "0oa5o2oT3bJ8pWe6C5d7"
 LEGACY_WIKI = "0oa6wikY4nG7sAf1D5d7"
+
+SEED_APPS = 35
 
 USER = "USER_PROVISIONING"
 INBOUND = "INBOUND_PROVISIONING"
@@ -395,7 +395,8 @@ def test_get_app_and_list_filter(emu):
     app = api(emu, "GET", "/api/v1/apps/" + SLACK).json()
     assert {"id", "name", "label", "status", "signOnMode", "created", "lastUpdated", "features",
             "_links"} <= set(app)
-    assert app["features"] == []
+    # Okta's read-only legacy feature strings, not the Application Features objects
+    assert app["features"] == ["PUSH_NEW_USERS", "PUSH_PROFILE_UPDATES", "IMPORT_NEW_USERS"]
     assert app["_links"]["self"]["href"] == emu.url + "/api/v1/apps/" + SLACK
     labels = [a["label"] for a in api(emu, "GET", "/api/v1/apps", params={"q": "slack"}).json()]
     assert labels == ["Slack", "Slack Sandbox"]  # case-insensitive prefix, ordered by id
@@ -741,8 +742,9 @@ def test_admin_reset_restores_everything(emu):
     emu.admin("POST", "/_admin/faults", json={"type": "drop", "count": 5})
     emu.reset()
     state = emu.state()
-    assert state["config"] == {"rate_limit": 600, "rate_window": 60, "max_page_size": 200, "clock_skew": 0.0}
-    assert len(state["apps"]) == 7 and state["stats"]["requests"] == 0
+    assert state["config"] == {"rate_limit": 600, "rate_window": 60, "max_page_size": 200, "clock_skew": 0.0,
+                               "rate_limit_org": None, "app_rate_limit": None, "app_rate_limit_org": None}
+    assert len(state["apps"]) == SEED_APPS and state["stats"]["requests"] == 0
     assert emu.admin("GET", "/_admin/faults") == []
     assert emu.requests() == []
     resp = api(emu, "GET", "/api/v1/apps")
@@ -758,9 +760,9 @@ def test_cli_process_lifecycle_and_quiet_errors(tmp_path):
     port_file = tmp_path / "port"
     ca_file = tmp_path / "ca.pem"
     proc = subprocess.Popen(
-        [sys.executable, EMULATOR_SCRIPT, "--port", "0", "--port-file", str(port_file),
+        [*EMULATOR_COMMAND, "--port", "0", "--port-file", str(port_file),
          "--ca-file", str(ca_file), "--seed", EMULATOR_SEED, "--rate-limit", "50"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=emulator_env())
     try:
         line = proc.stdout.readline().strip()
         port = int(port_file.read_text())
@@ -796,7 +798,7 @@ def test_cli_process_lifecycle_and_quiet_errors(tmp_path):
 
 
 def test_inprocess_class_plain_http():
-    sys.path.insert(0, os.path.dirname(EMULATOR_SCRIPT))
+    sys.path.insert(0, EMULATOR_DIR)
     try:
         from okta_emulator import OktaEmulator
     finally:

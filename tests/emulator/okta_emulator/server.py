@@ -1,0 +1,643 @@
+# Copyright: oktaops.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The HTTP layer (request handler, threaded TLS server), the public ``OktaEmulator`` class and the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import email.utils
+import http.server
+import json
+import os
+import re
+import signal
+import socket
+import ssl
+import struct
+import sys
+import tempfile
+import threading
+import time
+from urllib.parse import parse_qsl, urlsplit
+
+from . import admin
+from .apps import list_apps, render_app
+from .connections import (REDACTED, apply_connection_request, redact_connection_body, render_connection,
+                          validate_connection_request)
+from .features import FEATURE_NAMES, deep_merge, normalise_capabilities, validate_capabilities, without_password
+from .limits import bucket_for, fault_response, match_fault
+from .oauth import TOKEN_PATH
+from .responses import ERRORS, SCOPE_MANAGE, SCOPE_READ, _err, _iso, _json_response, _rand, _Response, error_body
+from .state import EmulatorState
+
+
+__all__ = ["OktaEmulator", "main"]
+
+
+_APP_RE = re.compile(r"^/api/v1/apps/([^/]+)$")
+_FEATURES_RE = re.compile(r"^/api/v1/apps/([^/]+)/features$")
+_FEATURE_RE = re.compile(r"^/api/v1/apps/([^/]+)/features/([^/]+)$")
+_CONNECTION_RE = re.compile(r"^/api/v1/apps/([^/]+)/connections/default$")
+_CONNECTION_LIFECYCLE_RE = re.compile(r"^/api/v1/apps/([^/]+)/connections/default/lifecycle/(activate|deactivate)$")
+_AUTH_RE = re.compile(r"^\s*(SSWS|Bearer|DPoP)\s*(\S*)\s*$", re.IGNORECASE)
+_LOGGED_HEADERS = ("X-Okta-Retry-For", "X-Okta-Retry-Count", "Accept", "Content-Type")
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "okta-emulator"
+    sys_version = ""
+    timeout = 120  # idle keep-alive connections are closed after this many seconds
+
+    # -- plumbing ---------------------------------------------------------
+    @property
+    def emu(self):
+        return self.server.emulator
+
+    def log_message(self, fmt, *args):  # noqa: D401 - quiet unless verbose
+        if self.emu.verbose:
+            sys.stderr.write("okta-emulator: %s - %s\n" % (self.address_string(), fmt % args))
+
+    def version_string(self):
+        return self.server_version
+
+    def date_time_string(self, timestamp=None):
+        if timestamp is None:
+            timestamp = self.emu.state.now()
+        return email.utils.formatdate(timestamp, usegmt=True)
+
+    def handle(self):
+        try:
+            super().handle()
+        except (ConnectionError, ssl.SSLError, socket.timeout, OSError):
+            self.close_connection = True
+
+    def _read_body(self):
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks = []
+            while True:
+                line = self.rfile.readline(65537)
+                size = int(line.split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(65537)
+            return b"".join(chunks)
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _base(self):
+        host = self.headers.get("Host")
+        if host:
+            return "%s://%s" % (self.emu.scheme, host)
+        return self.emu.url
+
+    def _write(self, resp, extra_headers=()):
+        body = resp.body
+        if body is None:
+            payload = b""
+        elif isinstance(body, (bytes, bytearray)):
+            payload = bytes(body)
+        else:
+            payload = json.dumps(body, separators=(",", ":")).encode("utf-8")
+        self.send_response(resp.status)
+        headers = [("Content-Type", resp.content_type)] if resp.content_type else []
+        headers += list(extra_headers) + resp.headers
+        seen = {}
+        for key, value in headers:  # later entries override earlier ones (except Link)
+            if key.lower() == "link":
+                continue
+            seen[key.lower()] = (key, value)
+        for key, value in seen.values():
+            self.send_header(key, str(value))
+        for key, value in headers:
+            if key.lower() == "link":
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(payload)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self._headers_buffer.append(b"\r\n")
+        if self.command != "HEAD":
+            self._headers_buffer.append(payload)
+        self.flush_headers()
+
+    def _drop(self):
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        try:
+            self.connection.close()
+        except OSError:
+            pass
+
+    # -- dispatch ---------------------------------------------------------
+    def do_GET(self):
+        self._dispatch()
+
+    do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = do_GET
+
+    def _dispatch(self):
+        split = urlsplit(self.path)
+        path = split.path
+        try:
+            raw = self._read_body()
+        except (ValueError, OSError):
+            self.close_connection = True
+            return
+        if path.startswith("/_admin"):
+            self._admin(path, raw)
+        elif path.startswith("/oauth2/"):
+            self._oauth(path, split.query, raw)
+        elif path == "/api" or path.startswith("/api/"):
+            self._api(path, split.query, raw)
+        else:
+            self._write(_err(404, "E0000007", "Not found: Resource not found: %s" % path))
+
+    # -- /api ---------------------------------------------------------------
+    def _api(self, path, query_string, raw):
+        emu = self.emu
+        state = emu.state
+        query = dict(parse_qsl(query_string, keep_blank_values=True))
+        if raw:
+            try:
+                body = json.loads(raw.decode("utf-8"))
+                body_ok = True
+            except (ValueError, UnicodeDecodeError):
+                body = raw.decode("utf-8", "replace")
+                body_ok = False
+        else:
+            body, body_ok = None, False
+        # "SSWS <token>" / "Bearer <token>"; the space is optional because the official
+        # Python SDK (3.x) sends "SSWS<token>" and Okta accepts it.
+        m = _AUTH_RE.match(self.headers.get("Authorization") or "")
+        scheme_name = {"ssws": "SSWS", "bearer": "Bearer", "dpop": "DPoP"}[m.group(1).lower()] if m else None
+        token = m.group(2).strip() if m else ""
+        # Connection bodies carry credentials: the log keeps a marker and whether a token was sent.
+        logged_body, token_sent = body, False
+        if "/connections/" in path:
+            logged_body, token_sent = redact_connection_body(body) if body_ok else (REDACTED if raw else None, False)
+        entry = {
+            "seq": None,
+            "time": time.time(),
+            "method": self.command,
+            "path": path,
+            "query": query,
+            "body": logged_body,
+            "token_sent": token_sent,
+            "auth_scheme": scheme_name,
+            "user_agent": self.headers.get("User-Agent"),
+            "status": None,
+            "fault": None,
+            "headers_subset": {h: self.headers[h] for h in _LOGGED_HEADERS if self.headers.get(h) is not None},
+            "dpop_jti": None,
+        }
+        base = self._base()
+        bucket = bucket_for(path)
+        token_key = "%s %s" % (scheme_name, token) if token else ""  # the credential names the token's share
+        entry["bucket"] = bucket
+        with state.lock:
+            state.seq += 1
+            entry["seq"] = state.seq
+            state.log.append(entry)
+            state.stats["requests"] += 1
+            # A DPoP proof counts as used once received, even if a fault or the rate limit answers.
+            entry["dpop_jti"] = state.oauth.note_proof(self.headers.get("DPoP"))
+            now = state.now()
+            fault = match_fault(state.faults, self.command, path)
+            if fault is not None:
+                entry["fault"] = fault["type"]
+                state.stats["faults_applied"] += 1
+            resp = None
+            if fault is not None and fault["type"] == "status" and int(fault.get("status", 500)) == 429:
+                limit, _remaining, _reset = state.peek(bucket, token_key, now)
+                resp = _Response(429, error_body(*ERRORS[429]))
+                resp.rate = (limit, 0, int(now + float(fault.get("reset_in", 3))))
+                state.stats["rate_limited"] += 1
+            else:
+                allowed, limit, remaining, reset = state.consume(bucket, token_key, now)
+                if not allowed and fault is None:
+                    resp = _Response(429, error_body(*ERRORS[429]))
+                    resp.rate = (limit, 0, reset)
+                    state.stats["rate_limited"] += 1
+            if resp is None:
+                resp = fault_response(fault, self.responses) if fault is not None else None
+                if resp is None:
+                    resp = self._route(
+                        state, path, query, body, body_ok, raw, scheme_name, token, base,
+                        ignore_put=fault is not None and fault["type"] == "ignore_put",
+                    )
+                    if fault is not None and fault["type"] == "slow":
+                        resp.delay = float(fault.get("delay", 1.0))
+                        resp.fault = fault
+                resp.rate = (limit, remaining, reset)
+        if resp.drop:
+            self._drop()
+            return
+        if resp.delay:
+            time.sleep(resp.delay)
+        extra = [
+            ("X-Okta-Request-Id", _rand(27)),
+            ("X-Rate-Limit-Limit", resp.rate[0]),
+            ("X-Rate-Limit-Remaining", resp.rate[1]),
+            ("X-Rate-Limit-Reset", resp.rate[2]),
+        ]
+        if fault is not None and isinstance(fault.get("headers"), dict):
+            resp.headers += [(str(k), str(v)) for k, v in fault["headers"].items()]
+        try:
+            self._write(resp, extra)
+        except OSError:
+            self.close_connection = True
+            return
+        with state.lock:
+            entry["status"] = resp.status
+
+    # -- /oauth2: the org authorization server's token endpoint ------------------
+    def _oauth(self, path, query_string, raw):
+        state = self.emu.state
+        try:
+            form = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True)) if raw else {}
+        except UnicodeDecodeError:
+            form = {}
+        proof = self.headers.get("DPoP")
+        entry = {
+            "seq": None,
+            "time": time.time(),
+            "method": self.command,
+            "path": path,
+            "query": dict(parse_qsl(query_string, keep_blank_values=True)),
+            # The assertion is a credential: the log keeps only that one was sent.
+            "body": {k: ("<redacted>" if k == "client_assertion" else v) for k, v in form.items()},
+            "auth_scheme": None,
+            "user_agent": self.headers.get("User-Agent"),
+            "status": None,
+            "fault": None,
+            "headers_subset": {h: self.headers[h] for h in _LOGGED_HEADERS if self.headers.get(h) is not None},
+            "dpop_jti": None,
+        }
+        with state.lock:
+            state.seq += 1
+            entry["seq"] = state.seq
+            state.log.append(entry)
+            state.stats["requests"] += 1
+            entry["dpop_jti"] = state.oauth.note_proof(proof)
+            fault = match_fault(state.faults, self.command, path)
+            if fault is not None:
+                entry["fault"] = fault["type"]
+                state.stats["faults_applied"] += 1
+            resp = fault_response(fault, self.responses) if fault is not None else None
+            if resp is not None and resp.status == 429:
+                now = state.now()
+                resp.headers += [("X-Rate-Limit-Limit", state.config["rate_limit"]), ("X-Rate-Limit-Remaining", 0),
+                                 ("X-Rate-Limit-Reset", int(now + float(fault.get("reset_in", 3))))]
+                state.stats["rate_limited"] += 1
+            if resp is None:
+                if path != TOKEN_PATH:
+                    resp = _err(404, "E0000007", "Not found: Resource not found: %s" % path)
+                elif self.command != "POST":
+                    resp = self._not_allowed("POST")
+                else:
+                    resp = state.oauth.token_request(form, proof, self._base() + TOKEN_PATH, state.tokens)
+                if fault is not None and fault["type"] == "slow":
+                    resp.delay = float(fault.get("delay", 1.0))
+        if resp.drop:
+            self._drop()
+            return
+        if resp.delay:
+            time.sleep(resp.delay)
+        if fault is not None and isinstance(fault.get("headers"), dict):
+            resp.headers += [(str(k), str(v)) for k, v in fault["headers"].items()]
+        try:
+            self._write(resp, [("X-Okta-Request-Id", _rand(27))])
+        except OSError:
+            self.close_connection = True
+            return
+        with state.lock:
+            entry["status"] = resp.status
+
+    def _route(self, state, path, query, body, body_ok, raw, scheme_name, token, base, ignore_put=False):
+        method = self.command
+        # authentication / authorisation
+        if scheme_name == "DPoP" and token:
+            refused = state.oauth.check_api(self.headers.get("DPoP"), method, base + path, token)
+            if refused is not None:
+                return refused
+        scopes = state.tokens.get((scheme_name.lower(), token)) if scheme_name and token else None
+        if scopes is None:
+            return _err(401, *ERRORS[401])
+        needed = SCOPE_READ if method in ("GET", "HEAD") else SCOPE_MANAGE
+        if needed not in scopes:
+            return _err(403, *ERRORS[403])
+
+        if path == "/api/v1/apps":
+            if method not in ("GET", "HEAD"):
+                return self._not_allowed("GET")
+            return list_apps(state, query, base)
+        m = _APP_RE.match(path)
+        if m:
+            if method not in ("GET", "HEAD"):
+                return self._not_allowed("GET")
+            app = state.apps.get(m.group(1))
+            if app is None:
+                return self._app_not_found(m.group(1))
+            return _json_response(200, render_app(app, base))
+        if "/connections/" in path:
+            resp = self._connection(state, path, query, body, body_ok, raw, base)
+            if resp is not None:
+                return resp
+        m = _FEATURES_RE.match(path)
+        if m:
+            if method not in ("GET", "HEAD"):
+                return self._not_allowed("GET")
+            app = state.apps.get(m.group(1))
+            if app is None:
+                return self._app_not_found(m.group(1))
+            if not app["features"]:
+                return self._not_supported(app)
+            if not app["provisioning"]:
+                return self._provisioning_off()
+            return _json_response(200, [state.render_feature(app, n, base) for n in FEATURE_NAMES
+                                        if n in app["features"]])
+        m = _FEATURE_RE.match(path)
+        if m:
+            if method not in ("GET", "HEAD", "PUT"):
+                return self._not_allowed("GET, PUT")
+            app = state.apps.get(m.group(1))
+            if app is None:
+                return self._app_not_found(m.group(1))
+            name = m.group(2)
+            if not app["features"]:
+                return self._not_supported(app)
+            if name not in app["features"]:
+                return _err(404, "E0000007", "Not found: Resource not found: %s (AppInstanceFeature)" % name)
+            if not app["provisioning"]:
+                return self._provisioning_off()
+            if method == "PUT" and not ignore_put:
+                if not body_ok:
+                    return _err(400, "E0000003", "The request body was not well-formed.",
+                                ["Request body is not valid JSON"] if raw else ["Request body is required"])
+                errors = validate_capabilities(name, body)
+                if errors:
+                    return _err(400, "E0000001", "Api validation failed: capabilities", errors)
+                patch = normalise_capabilities(name, body)
+                if name == "USER_PROVISIONING" and not app["password_sync"]:
+                    patch = without_password(patch)  # Okta ignores update.password where there is no sync
+                deep_merge(app["features"][name], patch)
+                app["lastUpdated"] = _iso(time.time())
+            return _json_response(200, state.render_feature(app, name, base))
+        return _err(404, "E0000007", "Not found: Resource not found: %s" % path)
+
+    @staticmethod
+    def _not_allowed(allow):
+        resp = _err(405, *ERRORS[405])
+        resp.headers.append(("Allow", allow))
+        return resp
+
+    @staticmethod
+    def _app_not_found(app_id):
+        return _err(404, "E0000007", "Not found: Resource not found: %s (AppInstance)" % app_id)
+
+    def _connection(self, state, path, query, body, body_ok, raw, base):
+        """The default provisioning connection endpoints; None for another path."""
+        method = self.command
+        m = _CONNECTION_RE.match(path)
+        if m:
+            if method not in ("GET", "HEAD", "POST"):
+                return self._not_allowed("GET, POST")
+            app = state.apps.get(m.group(1))
+            if app is None:
+                return self._app_not_found(m.group(1))
+            if method == "POST":
+                activate = query.get("activate")
+                if activate not in (None, "true", "false"):
+                    return _err(400, "E0000001", "Api validation failed: activate",
+                                ["activate: must be true or false, got '%s'" % activate[:40]])
+                if not body_ok:
+                    return _err(400, "E0000003", "The request body was not well-formed.",
+                                ["Request body is not valid JSON"] if raw else ["Request body is required"])
+                errors = validate_connection_request(app, body)
+                if errors:
+                    return _err(400, "E0000001", "Api validation failed: connection", errors)
+                apply_connection_request(app, body)
+                if activate == "true":
+                    app["provisioning"] = True
+                app["lastUpdated"] = _iso(time.time())
+            return _json_response(200, render_connection(app, base))
+        m = _CONNECTION_LIFECYCLE_RE.match(path)
+        if m:
+            if method != "POST":
+                return self._not_allowed("POST")
+            app = state.apps.get(m.group(1))
+            if app is None:
+                return self._app_not_found(m.group(1))
+            conn = app["connection"]
+            if conn["authScheme"] == "UNKNOWN":
+                return _err(400, "E0000001", "Api validation failed: connection",
+                            ["The app does not support provisioning (app name '%s')." % app["name"]])
+            if m.group(2) == "activate":
+                if conn["authScheme"] == "TOKEN" and not conn["hasToken"]:
+                    return _err(400, "E0000001", "Api validation failed: connection",
+                                ["The provisioning connection has no token; set one with POST "
+                                 "/api/v1/apps/%s/connections/default first." % app["id"]])
+                app["provisioning"] = True
+            else:
+                app["provisioning"] = False
+            resp = _Response(204, None)
+            resp.content_type = None
+            return resp
+        return None
+
+    @staticmethod
+    def _not_supported(app):
+        """An app type without provisioning: Okta words the refusal one of two ways (the seed picks)."""
+        if app["not_supported"] == "summary":
+            return _err(400, "E0000001", "Api validation failed: Provisioning is not supported for this application")
+        return _err(400, "E0000001", "Api validation failed: feature", ["Provisioning is not supported."])
+
+    @staticmethod
+    def _provisioning_off():
+        return _err(400, "E0000001", "Api validation failed: feature",
+                    ["Provisioning is not enabled for the app instance."])
+
+    # -- /_admin -----------------------------------------------------------
+
+    def _admin(self, path, raw):
+        emu = self.emu
+        state = emu.state
+        method = self.command
+        try:
+            payload = json.loads(raw.decode("utf-8")) if raw else None
+        except (ValueError, UnicodeDecodeError):
+            self._write(_Response(400, {"error": "body is not JSON"}, rate=False))
+            return
+        with state.lock:
+            resp = admin.dispatch(state, emu, method, path, payload)
+        self._write(resp)
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address, emulator, ssl_ctx):
+        self.emulator = emulator
+        self.ssl_ctx = ssl_ctx
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, _Handler)
+
+    def finish_request(self, request, client_address):
+        # TLS handshake happens here, in the per-connection thread, so a slow or broken
+        # client never blocks the accept loop.
+        conn = request
+        try:
+            request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        try:
+            if self.ssl_ctx is not None:
+                request.settimeout(15)
+                conn = self.ssl_ctx.wrap_socket(request, server_side=True)
+            self.RequestHandlerClass(conn, client_address, self)
+        except (OSError, ssl.SSLError, ValueError):
+            pass
+        finally:
+            if conn is not request:
+                try:
+                    conn.close()
+                except OSError:
+                    pass
+
+    def handle_error(self, request, client_address):
+        if self.emulator.verbose:
+            super().handle_error(request, client_address)
+
+
+# ---------------------------------------------------------------------------
+# Public class
+# ---------------------------------------------------------------------------
+
+
+class OktaEmulator:
+    """In-process emulator.  ``start()`` serves in a background thread."""
+
+    def __init__(self, seed_path, host="127.0.0.1", port=0, tls=True, rate_limit=600, rate_window=60,
+                 max_page_size=200, clock_skew=0.0, ca_file=None, verbose=False, rate_limit_org=None,
+                 app_rate_limit=None, app_rate_limit_org=None):
+        self.seed_path = os.path.abspath(seed_path)
+        self.host = host
+        self.tls = tls
+        self.verbose = verbose
+        self.scheme = "https" if tls else "http"
+        self.state = EmulatorState(self.seed_path, rate_limit, rate_window, max_page_size, clock_skew,
+                                   rate_limit_org, app_rate_limit, app_rate_limit_org)
+        self._tmpdir = None
+        self.ca_file = None
+        ssl_ctx = None
+        if tls:
+            import trustme  # only third-party dependency
+
+            ca = trustme.CA()
+            cert = ca.issue_cert("127.0.0.1", "::1", "localhost")
+            ssl_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            cert.configure_cert(ssl_ctx)
+            if ca_file is None:
+                self._tmpdir = tempfile.mkdtemp(prefix="okta-emulator-")
+                ca_file = os.path.join(self._tmpdir, "ca.pem")
+            _atomic_write(ca_file, ca.cert_pem.bytes())
+            self.ca_file = os.path.abspath(ca_file)
+        self._server = _Server((host, port), self, ssl_ctx)
+        self.port = self._server.server_address[1]
+        url_host = "[%s]" % host if ":" in host else host
+        self.url = "%s://%s:%d" % (self.scheme, url_host, self.port)
+        self._thread = None
+
+    def start(self):
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.2},
+                                        name="okta-emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(5)
+            self._thread = None
+        self._server.server_close()
+        if self._tmpdir:
+            try:
+                os.unlink(self.ca_file)
+                os.rmdir(self._tmpdir)
+            except OSError:
+                pass
+            self._tmpdir = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def _atomic_write(path, data):
+    path = os.path.abspath(path)
+    directory = os.path.dirname(path)
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data if isinstance(data, bytes) else data.encode())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def main(argv=None):
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    parser = argparse.ArgumentParser(prog="python -m okta_emulator",
+                                     description="Local Okta emulator (application features API)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--port-file")
+    parser.add_argument("--ca-file")
+    parser.add_argument("--seed", default=os.path.join(here, "seed.json"))
+    parser.add_argument("--rate-limit", type=int, default=600,
+                        help="per-token limit of the apps bucket (list and sub-resources) per window")
+    parser.add_argument("--rate-limit-org", type=int, default=None,
+                        help="org-wide limit of the apps bucket (default: twice --rate-limit)")
+    parser.add_argument("--app-rate-limit", type=int, default=None,
+                        help="per-token limit of the one-app bucket, GET /api/v1/apps/{id} (default: 5 x --rate-limit)")
+    parser.add_argument("--app-rate-limit-org", type=int, default=None,
+                        help="org-wide limit of the one-app bucket (default: twice --app-rate-limit)")
+    parser.add_argument("--rate-window", type=int, default=60, help="window length in seconds, every bucket")
+    parser.add_argument("--max-page-size", type=int, default=200)
+    parser.add_argument("--clock-skew", type=float, default=0.0)
+    parser.add_argument("--no-tls", action="store_true")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args(argv)
+
+    emu = OktaEmulator(args.seed, host=args.host, port=args.port, tls=not args.no_tls,
+                       rate_limit=args.rate_limit, rate_window=args.rate_window,
+                       max_page_size=args.max_page_size, clock_skew=args.clock_skew,
+                       ca_file=args.ca_file, verbose=args.verbose, rate_limit_org=args.rate_limit_org,
+                       app_rate_limit=args.app_rate_limit, app_rate_limit_org=args.app_rate_limit_org)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    emu.start()
+    if args.port_file:
+        _atomic_write(args.port_file, str(emu.port))
+    print("okta-emulator listening on %s" % emu.url, flush=True)
+    while not stop.wait(0.5):
+        pass
+    emu.stop()
+    return 0
