@@ -149,6 +149,33 @@ def test_an_ansible_runner_job_with_injected_credentials(emu, tmp_path, monkeypa
 
 
 # ---------------------------------------------------------------------------------------------------
+# An inventory source "Sourced from a Project": ansible-inventory with only the injected environment
+# ---------------------------------------------------------------------------------------------------
+
+def test_an_inventory_source_with_injected_credentials(emu, tmp_path):
+    import json
+
+    # AWX applies a credential type's env injectors to inventory updates, never its extra vars: the file
+    # names the plugin and nothing else.
+    source = tmp_path / "okta.okta_apps.yml"
+    source.write_text("plugin: oktaops.okta.okta_apps\nkeyed_groups:\n  - key: okta_app_name\n    prefix: okta_name\n")
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith("OKTA_"))
+    env.update(inject(load_credential_type(), {"org_url": emu.url, "api_token": MANAGE_TOKEN}))
+    env.update({"ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_PATH, "REQUESTS_CA_BUNDLE": emu.ca_file,
+                "ANSIBLE_NOCOLOR": "1", "ANSIBLE_INVENTORY_UNPARSED_FAILED": "1"})
+    proc = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i", str(source), "--list"], env=env,
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(proc.stdout)
+    assert SLACK in json.dumps(data["_meta"]["hostvars"]) and "okta_name_okta_org2org" in data
+    active = [app_id for app_id, app in emu.state()["apps"].items() if app["status"] == "ACTIVE"]
+    assert len(data["okta_apps"]["hosts"]) == len(active)
+    sent = emu.requests()
+    assert [(r["path"], r["auth_scheme"]) for r in sent] == [("/api/v1/apps", "SSWS")] * len(sent) and sent
+    assert MANAGE_TOKEN not in proc.stdout + proc.stderr
+
+
+# ---------------------------------------------------------------------------------------------------
 # Execution environments: ansible-builder
 # ---------------------------------------------------------------------------------------------------
 
