@@ -281,9 +281,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         apps = data["apps"]
         names, clashes = choose_hostnames(apps, hostnames)
         if clashes:
+            shared = "; ".join("{0} ({1})".format(name, ", ".join(ids)) for name, ids in sorted(clashes.items()))
             self.display.warning("Several apps would share a host name, so each of them is named by its id: "
-                                 "{0}.".format("; ".join("{0} ({1})".format(name, ", ".join(ids))
-                                                        for name, ids in sorted(clashes.items()))))
+                                 "{0}.".format(shared))
         strict = self.get_option("strict")
         self.inventory.add_group(GROUP)
         for app in apps:
