@@ -106,3 +106,16 @@ def test_check_mode_reads_only(rsps, run):
     rc, result = run(_ansible_check_mode=True)
     assert rc == 0 and result["changed"] and [c.request.method for c in rsps.calls] == ["GET"]
     assert result["feature"]["capabilities"] == CHANGE
+
+
+@pytest.mark.parametrize("value,shown", [(5, "int"), ([1], "list"), (True, "bool"), ("neither", "text that is")])
+def test_non_dict_capabilities_fail_cleanly(rsps, run_module, value, shown):
+    # Guards OktaModule._load_params (a private ansible-core method, see its comment): without it ansible-core
+    # raises a TypeError, or echoes api_token, for a dict option given something else.
+    from ansible.module_utils.basic import AnsibleModule
+
+    assert callable(getattr(AnsibleModule, "_load_params", None)), "ansible-core no longer has _load_params"
+    rc, result = run_module(okta_app_feature.main, dict(org_url=ORG, api_token=TOKEN, app_id=APP,
+                                                        feature="USER_PROVISIONING", capabilities=value))
+    assert rc == 1 and result["msg"].startswith("Invalid arguments: capabilities must be a dictionary, got " + shown)
+    assert TOKEN not in run_module.stdout and not rsps.calls
