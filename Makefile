@@ -71,7 +71,7 @@ changelog: venv
 	$(BIN)/antsibull-changelog release --version $$($(BIN)/python -c 'import yaml; print(yaml.safe_load(open("galaxy.yml"))["version"])')
 
 importer: build
-	PATH=$(BIN):$$PATH $(BIN)/python tests/utils/run_importer.py $(BUILD)/oktaops-okta-*.tar.gz
+	PATH=$(BIN):$$PATH $(BIN)/python hacking/run_importer.py $(BUILD)/oktaops-okta-*.tar.gz
 
 # One venv per ansible-core version, with the runtime and test requirements but not the gate tools (those run in
 # .venv only). Every version runs its units and integration tests; the matrix fails at the end if any failed.
@@ -97,7 +97,7 @@ sanity: venv
 	@# test a copy of the tracked and new files, in a repository of its own so its file list is the copy's.
 	@set -e; top=$$(mktemp -d); tree=$$top/ansible_collections/oktaops/okta; mkdir -p $$tree; \
 	git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t $$tree; git -C $$tree init -q; \
-	$(BIN)/python tests/utils/ansible_test_offline.py; \
+	$(BIN)/python hacking/ansible_test_offline.py; \
 	cd $$tree && rc=0 && PATH=$(BIN):$$PATH $(BIN)/ansible-test sanity --venv --python $(PYVER) --color no \
 		$(SANITY_ARGS) || rc=$$?; rm -rf $$top; exit $$rc
 

@@ -104,20 +104,20 @@ def input_problems(profile):
     problems = []
     scheme = flat.get("auth_scheme")
     if scheme not in SCHEMES:
-        return ["profile.auth_scheme must be one of %s, got %r" % (", ".join(SCHEMES), scheme)]
+        return ["profile.auth_scheme must be one of {0}, got {1!r}".format(", ".join(SCHEMES), scheme)]
     if "token" in flat and scheme != "TOKEN":
-        problems.append("profile.token belongs to a TOKEN connection, but profile.auth_scheme is %s" % scheme)
+        problems.append("profile.token belongs to a TOKEN connection, but profile.auth_scheme is {0}".format(scheme))
     for name, _send, _read, schemes in _FIELDS:
         if name in flat and scheme not in schemes:
             option = "profile.signing.rotation_mode" if name == "rotation_mode" else "profile." + name
-            problems.append("%s belongs to a%s %s connection, but profile.auth_scheme is %s"
-                            % (option, "n" if schemes[0] == "OAUTH2" else "", schemes[0], scheme))
+            problems.append("{0} belongs to a{1} {2} connection, but profile.auth_scheme is {3}".format(
+                option, "n" if schemes[0] == "OAUTH2" else "", schemes[0], scheme))
     for name in ("token", "base_url", "client_id"):
         value = flat.get(name)
         if value is not None and not value.strip():
-            problems.append("profile.%s is empty; leave it out or give a value" % name)
+            problems.append("profile.{0} is empty; leave it out or give a value".format(name))
     if flat.get("base_url") and not flat["base_url"].strip().lower().startswith("https://"):
-        problems.append("profile.base_url must be an https:// URL, got %r" % flat["base_url"][:200])
+        problems.append("profile.base_url must be an https:// URL, got {0!r}".format(flat["base_url"][:200]))
     return problems
 
 
@@ -195,9 +195,9 @@ def plan(connection, state, profile=None, update_token="on_create"):
       deactivates first, then updates. A status change alone is one lifecycle call.
     """
     if state not in STATES:
-        raise ValueError("state must be one of %s" % ", ".join(STATES))
+        raise ValueError("state must be one of {0}".format(", ".join(STATES)))
     if update_token not in UPDATE_TOKEN:
-        raise ValueError("update_token must be one of %s" % ", ".join(UPDATE_TOKEN))
+        raise ValueError("update_token must be one of {0}".format(", ".join(UPDATE_TOKEN)))
     current = view(connection)
     flat = _flat(profile)
     wanted_status = STATES[state]
@@ -300,5 +300,5 @@ def predicted(connection, the_plan):
         links.pop("activate", None)
         links.pop("deactivate", None)
         action = "deactivate" if after["status"] == "ENABLED" else "activate"
-        links[action] = {"href": "%s/lifecycle/%s" % (href, action), "hints": {"allow": ["POST"]}}
+        links[action] = {"href": "{0}/lifecycle/{1}".format(href, action), "hints": {"allow": ["POST"]}}
     return result

@@ -235,7 +235,7 @@ def _describe(option_path, wire_path):
     wire = ".".join(wire_path)
     if tuple(option_path) == tuple(wire_path):
         return option
-    return "%s (%s)" % (option, wire)
+    return "{0} ({1})".format(option, wire)
 
 
 def _article(feature):
@@ -243,20 +243,26 @@ def _article(feature):
     return "an" if feature.startswith("INBOUND") else "a"
 
 
+def _wrong_type(fld, value, where, problems):
+    """True (and a problem noted) when a leaf's value is not of its kind: a boolean, or else a string."""
+    if fld.kind == "bool" and not isinstance(value, bool):
+        problems.append("{0} must be a boolean, got {1!r}".format(where, value))
+        return True
+    if fld.kind != "bool" and not isinstance(value, str):
+        problems.append("{0} must be a string, got {1!r}".format(where, value))
+        return True
+    return False
+
+
 def _check_leaf_value(fld, value, where, problems):
-    if fld.kind == "bool":
-        if not isinstance(value, bool):
-            problems.append("%s must be a boolean, got %r" % (where, value))
-        return
-    if not isinstance(value, str):
-        problems.append("%s must be a string, got %r" % (where, value))
+    if _wrong_type(fld, value, where, problems) or fld.kind == "bool":
         return
     if fld.choices and value not in fld.choices:
-        problems.append("%s must be one of %s, got %r" % (where, ", ".join(fld.choices), value))
+        problems.append("{0} must be one of {1}, got {2!r}".format(where, ", ".join(fld.choices), value))
     if fld.not_blank and not value.strip():
-        problems.append("%s must not be empty" % where)
+        problems.append("{0} must not be empty".format(where))
     if fld.max_length is not None and len(value) > fld.max_length:
-        problems.append("%s is %d characters long; Okta allows at most %d" % (where, len(value), fld.max_length))
+        problems.append("{0} is {1} characters long; Okta allows at most {2}".format(where, len(value), fld.max_length))
 
 
 def _check_input(fld, value, option_path, wire_path, problems):
@@ -267,7 +273,7 @@ def _check_input(fld, value, option_path, wire_path, problems):
     where = _describe(option_path, wire_path)
     if fld.children:
         if not isinstance(value, Mapping):
-            problems.append("%s must be a dictionary, got %r" % (where, value))
+            problems.append("{0} must be a dictionary, got {1!r}".format(where, value))
             return
         for child in fld.children:
             _check_input(child, value.get(child.name), option_path, wire_path, problems)
@@ -281,11 +287,11 @@ def input_problems(feature, params):
     ``params`` is the validated value of the ``capabilities`` option (option spelling, None for unset).
     """
     if feature not in FEATURES:
-        return ["feature must be one of %s, got %r" % (", ".join(FEATURES), feature)]
+        return ["feature must be one of {0}, got {1!r}".format(", ".join(FEATURES), feature)]
     if params is None:
         params = {}
     if not isinstance(params, Mapping):
-        return ["capabilities must be a dictionary, got %r" % (params,)]
+        return ["capabilities must be a dictionary, got {0!r}".format(params)]
 
     problems = []
     own = FEATURE_BLOCKS[feature]
@@ -295,8 +301,8 @@ def input_problems(feature, params):
             continue
         foreign_named = True
         owner = [f for f in FEATURES if fld.name in FEATURE_BLOCKS[f]][0]
-        problems.append("%s does not belong to %s; it is %s %s block"
-                        % (_describe((fld.name,), (fld.wire,)), feature, _article(owner), owner))
+        problems.append("{0} does not belong to {1}; it is {2} {3} block".format(
+            _describe((fld.name,), (fld.wire,)), feature, _article(owner), owner))
 
     own_fields = [f for f in _TABLE if f.name in own]
     for fld in own_fields:
@@ -479,7 +485,7 @@ def _check_body(fld, value, wire_path, problems):
     where = ".".join(wire_path)
     if fld.children:
         if not isinstance(value, Mapping):
-            problems.append("%s must be an object, got %r" % (where, value))
+            problems.append("{0} must be an object, got {1!r}".format(where, value))
             return
         children = fld.child_by_wire
         for key, item in value.items():
@@ -488,20 +494,15 @@ def _check_body(fld, value, wire_path, problems):
         for key in fld.required:
             if key not in value:
                 option = "capabilities." + ".".join(_option_path_of(wire_path + (key,)))
-                problems.append("%s would be sent without %s, which Okta's schema requires: Okta's current settings have "
-                                "none to keep, so set %s as well" % (where, key, option))
+                problems.append("{0} would be sent without {1}, which Okta's schema requires: Okta's current settings "
+                                "have none to keep, so set {2} as well".format(where, key, option))
         return
-    if fld.kind == "bool":
-        if not isinstance(value, bool):
-            problems.append("%s must be a boolean, got %r" % (where, value))
-        return
-    if not isinstance(value, str):
-        problems.append("%s must be a string, got %r" % (where, value))
+    if _wrong_type(fld, value, where, problems) or fld.kind == "bool":
         return
     if fld.choices and value not in fld.choices:
-        problems.append("%s is %r; Okta's schema allows %s" % (where, value, ", ".join(fld.choices)))
+        problems.append("{0} is {1!r}; Okta's schema allows {2}".format(where, value, ", ".join(fld.choices)))
     if fld.max_length is not None and not 1 <= len(value) <= fld.max_length:
-        problems.append("%s is %d characters long; Okta's schema allows 1 to %d" % (where, len(value), fld.max_length))
+        problems.append("{0} is {1} characters long; Okta's schema allows 1 to {2}".format(where, len(value), fld.max_length))
 
 
 def body_problems(feature, body):
@@ -512,18 +513,18 @@ def body_problems(feature, body):
     Okta's current settings. The body is checked exactly as given (pass ``plan(...).body``).
     """
     if feature not in FEATURES:
-        return ["feature must be one of %s, got %r" % (", ".join(FEATURES), feature)]
+        return ["feature must be one of {0}, got {1!r}".format(", ".join(FEATURES), feature)]
     if not isinstance(body, Mapping):
-        return ["the %s body must be an object, got %r" % (feature, body)]
+        return ["the {0} body must be an object, got {1!r}".format(feature, body)]
     problems = []
     own = [_BY_NAME[name] for name in FEATURE_BLOCKS[feature]]
     for fld in own:
         if fld.wire in body:
             _check_body(fld, body[fld.wire], (fld.wire,), problems)
         elif fld.wire in _FEATURE_REQUIRED[feature]:
-            problems.append("the %s body would be sent without %s, which Okta's schema requires: Okta's current settings "
-                            "have none to keep, so set at least one value under capabilities.%s"
-                            % (feature, fld.wire, fld.name))
+            problems.append("the {0} body would be sent without {1}, which Okta's schema requires: Okta's current "
+                            "settings have none to keep, so set at least one value under capabilities.{2}".format(
+                                feature, fld.wire, fld.name))
     return problems
 
 

@@ -118,6 +118,9 @@ class OktaModule(AnsibleModule):
         # dict with suboptions is given a number, a bool or a list, and when it is given text that is not a
         # dictionary it stops collecting no_log values, so the failure echoes api_token. Set such values aside
         # as {} here, before validation, and fail with a sentence once the module is set up.
+        # _load_params is private, but AnsibleModule has no public hook between loading the arguments and
+        # validating them (both happen inside __init__); tests/unit/plugins/modules/test_okta_app_feature.py
+        # (test_non_dict_capabilities_fail_cleanly) guards this on every supported ansible-core.
         super(OktaModule, self)._load_params()
         self._misshapen = set_aside_non_dicts(self.argument_spec, self.params)
 

@@ -14,8 +14,9 @@ description:
   - Sets the capabilities of one Application Feature of an Okta app. C(USER_PROVISIONING) is Provisioning >
     To App in the Admin Console (create users, update attributes, deactivate users, sync passwords).
     C(INBOUND_PROVISIONING) is Provisioning > To Okta (import schedule, username format, create-and-match rules).
-  - The module reads the feature once (C(GET /api/v1/apps/{appId}/features/{feature})) and compares only the
-    settings given in O(capabilities) with what Okta holds. Settings left out are not managed and never changed.
+  - The module reads the app's features once (C(GET /api/v1/apps/{appId}/features)) and compares only the
+    settings given in O(capabilities) with what Okta holds for O(feature). Settings left out are not managed and
+    never changed.
   - When something differs it sends one C(PUT) whose body is Okta's current capabilities with the wanted settings
     merged in, so Okta's partial-update rules can never reset a setting the task did not name. Okta's answer to
     the C(PUT) is checked, and if it does not hold every wanted setting the task fails instead of reporting success.
@@ -24,7 +25,9 @@ description:
     is read-only in Okta's API; it follows the app's provisioning connection, which must be enabled before
     features can be configured.
   - Okta offers these features only for some app integrations (such as Google Workspace, Microsoft Office 365,
-    Okta Org2Org, Slack, Zoom and Zscaler).
+    Okta Org2Org, Slack, Zoom and Zscaler). For an app whose type has no provisioning the task fails before any
+    write, saying so, with RV(provisioning_supported=false); for an app that does not offer O(feature) (one that
+    offers C(USER_PROVISIONING) only, say) it fails saying that.
 author:
   - oktaops.okta maintainers (@oktaops)
 options:
@@ -349,6 +352,12 @@ changed_settings:
   type: list
   elements: str
   sample: [update.password.status, update.password.change]
+provisioning_supported:
+  description: V(false) when the task failed because the app's type offers no provisioning.
+  returned: when the app's type offers no provisioning
+  type: bool
+  sample: false
+  version_added: 0.2.0
 diff:
   description: The capabilities before and after; the same in check mode and in a real run.
   returned: when diff mode is on

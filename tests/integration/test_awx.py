@@ -26,13 +26,13 @@ def load_credential_type():
 
 
 def variables_the_modules_read():
-    """Every environment variable the module layer reads, from the names _okta_module.py itself uses."""
+    """Every environment variable the modules read, from the names _settings.py itself uses."""
     sys.path.insert(0, COLLECTIONS_PATH)
-    from ansible_collections.oktaops.okta.plugins.module_utils import _okta_module as _module
+    from ansible_collections.oktaops.okta.plugins.module_utils import _settings
 
-    names = set(_module.ORG_URL_ENV)
-    names.update(variable for _option, variable in _module.TOKEN_ENV)
-    for family in getattr(_module, "OAUTH_ENV", ()):
+    names = set(_settings.ORG_URL_ENV)
+    names.update(variable for _option, variable in _settings.TOKEN_ENV)
+    for family in _settings.OAUTH_ENV:
         for value in family.values():
             names.update([value] if isinstance(value, str) else value)
     return names

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import COLLECTIONS_PATH, LEGACY_WIKI, MANAGE_TOKEN, ORG2ORG, READONLY_TOKEN, SLACK, ZOOM
-from reliability import add_apps, assert_clean, feature_path, held, schema_errors
+from lib.reliability import add_apps, assert_clean, feature_path, held, schema_errors
 
 if COLLECTIONS_PATH not in sys.path:
     sys.path.insert(0, COLLECTIONS_PATH)
@@ -37,11 +37,18 @@ from ansible_collections.oktaops.okta.tests.utils.okta_spec import body_validato
 
 from ansible_collections.oktaops.okta.plugins.module_utils import _client  # noqa: E402
 from ansible_collections.oktaops.okta.plugins.module_utils._features import capabilities_argument_spec  # noqa: E402
-from ansible_collections.oktaops.okta.plugins.modules import okta_app_feature, okta_app_feature_info  # noqa: E402
+from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import profile_argument_spec  # noqa: E402
+from ansible_collections.oktaops.okta.plugins.modules import (  # noqa: E402
+    okta_app_connection,
+    okta_app_connection_info,
+    okta_app_feature,
+    okta_app_feature_info,
+)
 
 EXAMPLES = 500
 EXTRA_APP = "0oaBadInput1"
-MODULES = {"okta_app_feature": okta_app_feature.main, "okta_app_feature_info": okta_app_feature_info.main}
+MODULES = {"okta_app_feature": okta_app_feature.main, "okta_app_feature_info": okta_app_feature_info.main,
+           "okta_app_connection": okta_app_connection.main, "okta_app_connection_info": okta_app_connection_info.main}
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -162,6 +169,7 @@ def option_dict(draw, options, damage=True):
 
 
 CAPS_OPTIONS = capabilities_argument_spec()["capabilities"]["options"]
+PROFILE_OPTIONS = profile_argument_spec()["options"]
 BLOCKS = {"USER_PROVISIONING": ("create", "update"), "INBOUND_PROVISIONING": ("import_settings", "import_rules")}
 KNOWN_APPS = [SLACK, ZOOM, ORG2ORG, LEGACY_WIKI, EXTRA_APP, "0oaDoesNotExist1"]
 
@@ -188,9 +196,23 @@ def plausible_args(draw, emu):
         args["app_label"] = draw(st.sampled_from(["Slack", "Zoom", "Slack Sandbox", "Okta Org2Org", "Nope"]))
     if module == "okta_app_feature":
         args["capabilities"] = draw(valid_capabilities(feature))
-    elif draw(st.booleans()):
+    elif module.startswith("okta_app_connection") or draw(st.booleans()):
         del args["feature"]
+    if module == "okta_app_connection":
+        args.update(connection_options(draw, damage=False))
     return module, args
+
+
+def connection_options(draw, damage):
+    """state, profile and update_token of okta_app_connection, each present or not."""
+    args = {}
+    if draw(st.booleans()):
+        args["state"] = draw(st.one_of(st.sampled_from(["enabled", "disabled"]), *([JUNK] if damage else [])))
+    if draw(st.booleans()):
+        args["profile"] = draw(st.one_of(option_dict(PROFILE_OPTIONS, damage), *([JUNK] if damage else [])))
+    if draw(st.integers(0, 3)) == 0:
+        args["update_token"] = draw(st.one_of(st.sampled_from(["always", "on_create"]), *([JUNK] if damage else [])))
+    return args
 
 
 @st.composite
@@ -203,8 +225,8 @@ def one_mistake(draw, emu):
         args[draw(st.sampled_from(sorted(args)))] = draw(JUNK)
     elif mistake == 1:
         args[draw(UNKNOWN_KEY)] = draw(JUNK)
-    elif mistake == 2 and isinstance(args.get("capabilities"), dict):
-        target = args["capabilities"]
+    elif mistake == 2 and isinstance(args.get("capabilities") or args.get("profile"), dict):
+        target = args.get("capabilities") or args["profile"]
         while True:  # walk down a random path and add an unknown key there
             inner = [key for key, value in target.items() if isinstance(value, dict)]
             if not inner or not draw(st.booleans()):
@@ -267,6 +289,8 @@ def chaos_args(draw, emu):
         if draw(st.integers(0, 12)):
             args["capabilities"] = draw(st.one_of(option_dict(CAPS_OPTIONS), option_dict(CAPS_OPTIONS),
                                                   option_dict(CAPS_OPTIONS), JUNK))
+    elif module == "okta_app_connection":
+        args.update(connection_options(draw, damage=True))
     elif draw(st.booleans()):
         args["feature"] = feature
     if draw(st.integers(0, 9)) == 0:

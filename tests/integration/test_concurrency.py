@@ -27,7 +27,7 @@ import time
 import requests
 
 from conftest import READONLY_TOKEN, RELIABILITY_FIGURES, SLACK
-from reliability import CHANGE, CHANGED_CAPS, FEATURE, USER, add_apps, assert_honest, held, run_loud
+from lib.reliability import CHANGE, CHANGED_CAPS, FEATURE, USER, add_apps, assert_honest, held, run_loud
 
 APPS = ["0oaScale{0:03d}".format(number) for number in range(100)]
 FORKS = 20

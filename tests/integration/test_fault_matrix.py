@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from reliability import (
+from lib.reliability import (
     CHANGED_CAPS,
     DEFAULT_CAPS,
     add_apps,

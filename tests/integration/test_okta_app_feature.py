@@ -8,6 +8,7 @@ what the module reports.
 """
 
 import copy
+import json
 
 import pytest
 
@@ -65,7 +66,7 @@ def canonical_sequence(emu, play, app_id, feature, capabilities, expected_caps):
     check = play([task], check=True, diff=True)
     assert check.rc == 0, check.stdout
     assert check.status(0) == "changed"
-    assert calls(emu) == [("GET", feature)], "check mode must read only"
+    assert calls(emu) == [("GET", "features")], "check mode must read only (one GET of the features list)"
     assert held(emu, app_id, feature) == before
     assert check[0]["feature"]["capabilities"] == expected_caps  # the predicted object
     emu.admin("DELETE", "/_admin/requests")
@@ -73,7 +74,7 @@ def canonical_sequence(emu, play, app_id, feature, capabilities, expected_caps):
     real = play([task], diff=True)
     assert real.rc == 0, real.stdout
     assert real.status(0) == "changed"
-    assert calls(emu) == [("GET", feature), ("PUT", feature)]
+    assert calls(emu) == [("GET", "features"), ("PUT", feature)]
     put = emu.requests()[1]
     assert set(put["body"]) <= {"create", "update", "importSettings", "importRules"}  # capabilities only
     assert held(emu, app_id, feature) == expected_caps
@@ -84,12 +85,12 @@ def canonical_sequence(emu, play, app_id, feature, capabilities, expected_caps):
 
     again = play([task])
     assert again.rc == 0 and again.status(0) == "ok", again.stdout
-    assert calls(emu) == [("GET", feature)]
+    assert calls(emu) == [("GET", "features")]
     emu.admin("DELETE", "/_admin/requests")
 
     check_again = play([task], check=True, diff=True)
     assert check_again.status(0) == "ok"
-    assert calls(emu) == [("GET", feature)]
+    assert calls(emu) == [("GET", "features")]
 
     readback = play([{"name": "read", INFO: {"app_id": app_id, "feature": feature}}])
     assert readback[0]["features"][0]["capabilities"] == expected_caps
@@ -204,7 +205,7 @@ def test_import_schedule_without_expression_fails_before_the_put(emu, play):
     run = play([{"name": "tz only", FEATURE: {"app_id": SLACK, "feature": "INBOUND_PROVISIONING", "capabilities": {
         "import_settings": {"schedule": {"full_import": {"timezone": "UTC"}}}}}, "ignore_errors": True}])
     assert run.status(0) == "failed" and "expression" in run[0]["msg"]
-    assert calls(emu) == [("GET", "INBOUND_PROVISIONING")]
+    assert calls(emu) == [("GET", "features")]
 
 
 def test_provisioning_not_enabled_says_what_to_do(emu, play):
@@ -216,6 +217,50 @@ def test_provisioning_not_enabled_says_what_to_do(emu, play):
     assert "provisioning connection" in run[0]["msg"]
     assert run[0]["error_code"] == "E0000001"
     assert [r["method"] for r in emu.requests()] == ["GET"]
+
+
+def okta_answers(emu, app_id, status, body):
+    """The next GET of the app's features list gets this answer (an emulator fault with a JSON body)."""
+    emu.admin("POST", "/_admin/faults", json={"type": "non_json", "method": "GET", "status": status, "count": 1,
+                                              "path": "/api/v1/apps/%s/features$" % app_id, "body": json.dumps(body)})
+
+
+@pytest.mark.parametrize("answer", [
+    {"errorCode": "E0000001", "errorSummary": "Api validation failed: feature", "errorId": "oaeX1",
+     "errorCauses": [{"errorSummary": "Provisioning is not supported."}]},
+    {"errorCode": "E0000001", "errorSummary": "Api validation failed: Provisioning is not supported for this "
+     "application", "errorId": "oaeX2", "errorCauses": []},
+], ids=["cause", "summary"])
+def test_app_type_without_provisioning_fails_before_any_write(emu, play, answer):
+    before = held(emu, SLACK, "USER_PROVISIONING")
+    okta_answers(emu, SLACK, 400, answer)
+    run = play([{"name": "oidc", FEATURE: {"app_id": SLACK, "feature": "USER_PROVISIONING",
+                                           "capabilities": {"update": {"profile": {"status": "ENABLED"}}}},
+                 "ignore_errors": True}])
+    assert run.status(0) == "failed"
+    assert "offers no provisioning" in run[0]["msg"], run[0]["msg"]
+    assert run[0]["provisioning_supported"] is False and run[0]["error_code"] == "E0000001"
+    assert calls(emu) == [("GET", "features")]
+    assert held(emu, SLACK, "USER_PROVISIONING") == before
+
+
+def test_app_without_the_feature_says_so(emu, play):
+    user_only = [{"name": "USER_PROVISIONING", "status": "ENABLED", "capabilities": held(emu, SLACK, "USER_PROVISIONING")}]
+    okta_answers(emu, SLACK, 200, user_only)
+    run = play([{"name": "inbound", FEATURE: {"app_id": SLACK, "feature": "INBOUND_PROVISIONING", "capabilities": {
+        "import_rules": {"user_create_and_match": {"allow_partial_match": False}}}}, "ignore_errors": True}])
+    assert run.status(0) == "failed"
+    assert "does not offer INBOUND_PROVISIONING" in run[0]["msg"] and "not found" not in run[0]["msg"]
+    assert calls(emu) == [("GET", "features")]
+
+
+def test_unknown_app_is_not_found(emu, play):
+    run = play([{"name": "nope", FEATURE: {"app_id": "0oaNOSUCHAPP00000000", "feature": "USER_PROVISIONING",
+                                           "capabilities": {"update": {"profile": {"status": "ENABLED"}}}},
+                 "ignore_errors": True}])
+    assert run.status(0) == "failed" and run[0]["status"] == 404
+    assert "app 0oaNOSUCHAPP00000000 was not found" in run[0]["msg"]
+    assert calls(emu) == [("GET", "features")]
 
 
 def test_read_only_token_names_the_manage_scope(emu, play):

@@ -20,6 +20,7 @@ FEATURE = "oktaops.okta.okta_app_feature"
 INFO = "oktaops.okta.okta_app_feature_info"
 USER = "USER_PROVISIONING"
 FEATURE_PATH = "/api/v1/apps/{0}/features/{1}"
+FEATURES_PATH = "/api/v1/apps/{0}/features"
 PAGED_LABEL = "Paged Payroll"
 PAGE_SIZE = 2
 
@@ -68,7 +69,7 @@ def test_feature_with_nothing_to_change_makes_one_request(emu, play):
     run = play([{FEATURE: {"app_id": SLACK, "feature": USER, "capabilities": same_as_held(emu, SLACK)}}])
     assert run.rc == 0, run.stdout
     assert run.status(0) == "ok"
-    assert logged(emu) == [("GET", FEATURE_PATH.format(SLACK, USER), 200)]
+    assert logged(emu) == [("GET", FEATURES_PATH.format(SLACK), 200)]
     assert held(emu, SLACK) == before
 
 
@@ -77,8 +78,7 @@ def test_feature_with_a_change_makes_two_requests(emu, play):
     run = play([{FEATURE: {"app_id": SLACK, "feature": USER, "capabilities": change}}])
     assert run.rc == 0, run.stdout
     assert run.status(0) == "changed"
-    path = FEATURE_PATH.format(SLACK, USER)
-    assert logged(emu) == [("GET", path, 200), ("PUT", path, 200)]
+    assert logged(emu) == [("GET", FEATURES_PATH.format(SLACK), 200), ("PUT", FEATURE_PATH.format(SLACK, USER), 200)]
     assert held(emu, SLACK)["update"]["profile"] == change["update"]["profile"]
 
 
@@ -88,7 +88,7 @@ def test_feature_in_check_mode_with_a_change_makes_one_request(emu, play):
                check=True, diff=True)
     assert run.rc == 0, run.stdout
     assert run.status(0) == "changed"
-    assert logged(emu) == [("GET", FEATURE_PATH.format(SLACK, USER), 200)]
+    assert logged(emu) == [("GET", FEATURES_PATH.format(SLACK), 200)]
     assert held(emu, SLACK) == before
 
 
@@ -99,7 +99,7 @@ def test_info_makes_one_request(emu, play, feature):
         args["feature"] = feature
     run = play([{INFO: args}])
     assert run.rc == 0, run.stdout
-    path = FEATURE_PATH.format(ZOOM, feature) if feature else "/api/v1/apps/{0}/features".format(ZOOM)
+    path = FEATURE_PATH.format(ZOOM, feature) if feature else FEATURES_PATH.format(ZOOM)
     assert logged(emu) == [("GET", path, 200)]
 
 
@@ -135,6 +135,6 @@ def test_feature_by_label_adds_the_lookup_pages_and_nothing_else(emu, play):
     assert run.status(0) == "changed"
     requests = emu.requests()
     assert_label_lookup(requests, PAGED_LABEL, 3)
-    path = FEATURE_PATH.format(app_id, USER)
-    assert [(entry["method"], entry["path"]) for entry in requests[3:]] == [("GET", path), ("PUT", path)]
+    assert [(entry["method"], entry["path"]) for entry in requests[3:]] == [
+        ("GET", FEATURES_PATH.format(app_id)), ("PUT", FEATURE_PATH.format(app_id, USER))]
     assert held(emu, app_id)["update"]["profile"] == change["update"]["profile"]

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-# Copyright (c) oktaops.okta contributors
+# Copyright: oktaops.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -822,3 +822,57 @@ def test_strategy_currents_are_valid_under_the_schema(schemas, case):
     feature, current = case
     assert _schema_errors(schemas, feature, current) == []
     assert body_problems(feature, normalise(current)) == [] or _schema_errors(schemas, feature, normalise(current))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# provisioning_problem: every wording Okta uses, matched in one place
+# ---------------------------------------------------------------------------------------------------------------
+
+from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError  # noqa: E402
+from ansible_collections.oktaops.okta.plugins.module_utils._features import (  # noqa: E402
+    FeaturesRead,
+    okta_spelling,
+    provisioning_problem,
+)
+
+
+def _validation_error(summary, causes=(), status=400, code="E0000001"):
+    return OktaError("x", status=status, error_code=code, error_summary=summary, error_causes=list(causes))
+
+
+@pytest.mark.parametrize("summary,causes,expected", [
+    ("Api validation failed: feature", ["Provisioning is not enabled for the app instance."], "disabled"),
+    ("Api validation failed: feature", ["PROVISIONING IS NOT ENABLED for the app instance."], "disabled"),
+    ("Api validation failed: feature", ["Provisioning is not supported."], "unsupported"),
+    ("Api validation failed: Provisioning is not supported for this application", [], "unsupported"),
+    ("Api validation failed: Provisioning is not supported for this application",
+     ["Provisioning is not supported."], "unsupported"),
+    ("api validation failed: provisioning is not supported for this application", [], "unsupported"),
+    ("Api validation failed: feature", ["Some other rule."], None),
+    ("Api validation failed: capabilities", [], None),
+], ids=["disabled", "disabled-case", "unsupported-cause", "unsupported-summary", "unsupported-both",
+        "unsupported-lower", "other-cause", "no-cause"])
+def test_provisioning_problem_recognises_each_wording(summary, causes, expected):
+    assert provisioning_problem(_validation_error(summary, causes)) == expected
+
+
+@pytest.mark.parametrize("error", [
+    _validation_error("Provisioning is not supported for this application", code="E0000003"),
+    _validation_error("Provisioning is not supported for this application", status=403),
+    OktaError("Provisioning is not supported", kind="network"),
+])
+def test_provisioning_problem_needs_a_400_e0000001(error):
+    assert provisioning_problem(error) is None
+
+
+def test_features_read_finds_by_name():
+    read = FeaturesRead([{"name": "USER_PROVISIONING"}, "junk"])
+    assert read.find("USER_PROVISIONING") == {"name": "USER_PROVISIONING"}
+    assert read.find("INBOUND_PROVISIONING") is None and read.problem is None
+
+
+def test_okta_spelling_follows_okta_answer():
+    caps = {"importSettings": {"username": {"usernameFormat": "EMAIL"}}}
+    like = {"importSettings": {"username": {"userNameFormat": "CUSTOM"}}}
+    assert okta_spelling(caps, like) == {"importSettings": {"username": {"userNameFormat": "EMAIL"}}}
+    assert okta_spelling(caps, {}) is caps

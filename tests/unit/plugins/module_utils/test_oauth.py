@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-# Copyright (c) oktaops.okta contributors
+# Copyright: oktaops.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Unit tests for OAuth service-app authentication: keys, client assertions, DPoP proofs, the token
@@ -367,3 +367,52 @@ def test_authenticator_refuses_bad_settings():
     auth = OAuthAuthenticator(CLIENT_ID, pem(RSA_KEY), ["okta.apps.read"])
     with pytest.raises(OktaError, match="not both"):
         OktaClient(ORG, api_token="tok", auth=auth)
+
+
+# -- one retry budget for an API call and the token it needs -------------------------------------
+
+
+def _short_lived_token():
+    return {"token_type": "Bearer", "expires_in": 1, "access_token": ACCESS, "scope": "okta.apps.read"}
+
+
+def _api_429_then_token_503():
+    responses.post(TOKEN_URL, json=_short_lived_token())  # up front; renewed before every later attempt
+    responses.get(APPS, status=429, headers={"X-Rate-Limit-Reset": str(NOW + 2), "X-Rate-Limit-Limit": "600",
+                                             "X-Rate-Limit-Remaining": "0"},
+                  json={"errorCode": "E0000047", "errorSummary": "API call exceeded rate limit due to too many requests."})
+    responses.post(TOKEN_URL, status=503, json={"errorCode": "E0000009", "errorSummary": "Service unavailable"})
+
+
+@responses.activate
+def test_token_failure_during_a_retried_api_call_spends_the_same_budget():
+    _api_429_then_token_503()
+    responses.post(TOKEN_URL, json=_short_lived_token())
+    responses.get(APPS, json=[])
+    fake = FakeTime()
+    auth = OAuthAuthenticator(CLIENT_ID, pem(EC_KEY), ["okta.apps.read"])
+    client = make_client(auth, fake, retries=3)
+    auth.fetch_token(client)
+    sent = client.requests_sent
+    assert client.get_all(APPS) == []
+    calls = [(c.request.method, c.response.status_code) for c in responses.calls][1:]
+    # attempt 1: GET 429; attempt 2: token 503; attempt 3: token 200 + GET 200. No loop inside the loop.
+    assert calls == [("GET", 429), ("POST", 503), ("POST", 200), ("GET", 200)]
+    assert client.requests_sent - sent == 4 and len(fake.sleeps) == 2
+
+
+@responses.activate
+def test_token_failure_during_a_retried_api_call_gives_up_within_retries_plus_one_attempts():
+    _api_429_then_token_503()
+    responses.post(TOKEN_URL, status=503, json={"errorCode": "E0000009", "errorSummary": "Service unavailable"})
+    fake = FakeTime()
+    auth = OAuthAuthenticator(CLIENT_ID, pem(EC_KEY), ["okta.apps.read"])
+    client = make_client(auth, fake, retries=1)
+    auth.fetch_token(client)
+    with pytest.raises(OktaError) as caught:
+        client.get_all(APPS)
+    # retries=1: two attempts in all (the API call's 429, then the token request's 503), then the failure.
+    assert [(c.request.method, c.response.status_code) for c in responses.calls][1:] == [("GET", 429), ("POST", 503)]
+    assert caught.value.status == 503 and caught.value.path == "/oauth2/v1/token"
+    assert "gave up after 2 attempts" in caught.value.reason
+    assert len(fake.sleeps) == 1

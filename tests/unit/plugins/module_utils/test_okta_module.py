@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-# Copyright (c) oktaops.okta contributors
+# Copyright: oktaops.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Unit tests for the module layer: credentials, org_url, app resolution and failure messages."""

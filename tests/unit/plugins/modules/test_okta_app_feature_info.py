@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-# Copyright (c) oktaops.okta contributors
+# Copyright: oktaops.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Unit tests for okta_app_feature_info, run through the module's real exit path."""
@@ -226,3 +226,21 @@ def test_network_failure_is_reported(rsps, run):
     assert "Connection refused" in result["msg"]
     assert result["status"] is None
     assert len(rsps.calls) == 1
+
+
+@pytest.mark.parametrize("causes,summary", [
+    (["Provisioning is not supported."], "Api validation failed: feature"),
+    ([], "Api validation failed: Provisioning is not supported for this application"),
+])
+def test_app_type_without_provisioning_is_not_a_failure(rsps, run, causes, summary):
+    rsps.get(FEATURES, status=400, json=okta_error("E0000001", summary, causes))
+    rc, result = run(app_id=APP)
+    assert rc == 0 and not result["changed"] and result["features"] == []
+    assert result["provisioning_enabled"] is False and result["provisioning_supported"] is False
+
+
+def test_disabled_provisioning_is_still_supported(rsps, run):
+    rsps.get(FEATURES, status=400, json=okta_error("E0000001", "Api validation failed: feature",
+                                                   ["Provisioning is not enabled for the app instance."]))
+    rc, result = run(app_id=APP)
+    assert rc == 0 and result["provisioning_enabled"] is False and result["provisioning_supported"] is True
