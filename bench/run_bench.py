@@ -66,7 +66,7 @@ class Emulator(object):
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "okta_emulator", "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
-                 "--ca-file", self.ca_file, "--seed", EMULATOR_SEED],
+                 "--ca-file", self.ca_file, "--seed", EMULATOR_SEED, "--rate-buckets", "shared"],
                 stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
                 env=dict(os.environ, PYTHONPATH=os.pathsep.join(
                     p for p in (EMULATOR_DIR, os.environ.get("PYTHONPATH")) if p)))

@@ -16,6 +16,12 @@ EMULATOR_COMMAND = (sys.executable, "-m", "okta_emulator")
 EMULATOR_SEED = os.path.join(EMULATOR_DIR, "seed.json")
 
 
+# The collection's tests run with one bucket shared by every request and credential (--rate-buckets shared):
+# test_concurrency.py's neighbour drains the org's budget with another token on GET /api/v1/apps/{id}, which Okta's
+# per-token buckets would keep apart. The emulator's own tests switch to the Okta buckets through /_admin/config.
+EMULATOR_ARGS = ("--rate-buckets", "shared")
+
+
 def emulator_env():
     """The environment for an emulator process: tests/emulator first on PYTHONPATH."""
     env = dict(os.environ)
@@ -61,7 +67,7 @@ def _start_emulator(workdir, extra_args=()):
     log = open(os.path.join(workdir, "emulator.log"), "wb")
     proc = subprocess.Popen(
         [*EMULATOR_COMMAND, "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
-         "--ca-file", ca_file, "--seed", EMULATOR_SEED, *extra_args],
+         "--ca-file", ca_file, "--seed", EMULATOR_SEED, *EMULATOR_ARGS, *extra_args],
         stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT, env=emulator_env(),
     )
     log.close()

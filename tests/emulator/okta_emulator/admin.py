@@ -98,9 +98,10 @@ def get_limits(state, _emu, _payload):
     from .limits import BUCKETS, limits
 
     out = state.limiter.summary()
-    for bucket in BUCKETS:
+    for bucket in BUCKETS + (("shared",) if "shared" in out else ()):
         out[bucket]["token_limit"], out[bucket]["org_limit"] = limits(state.config, bucket)
     out["window"] = state.config["rate_window"]
+    out["mode"] = state.config["rate_buckets"]
     return ok(out)
 
 

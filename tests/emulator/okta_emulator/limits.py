@@ -10,6 +10,8 @@ Two buckets, as in Okta's Management API limits for apps:
 * ``app``: ``GET``/``PUT /api/v1/apps/{id}`` itself, a larger bucket.
 
 Each bucket has an org-wide limit per window and a per-token limit (the share one credential may use).
+With the config ``rate_buckets: "shared"`` there is instead one bucket, ``shared``, for every ``/api`` request
+and every credential, limited by ``rate_limit`` (the emulator's behaviour before the buckets existed).
 Windows are fixed and aligned to multiples of ``rate_window`` seconds. A request is allowed when both its
 token's count and the org's count are under their limits; a refused (429) request consumes nothing.
 """
@@ -21,6 +23,7 @@ import re
 from .responses import _HTML_PAGE, _Response, status_error_body
 
 BUCKETS = ("apps", "app")
+BUCKET_MODES = ("okta", "shared")
 _APP_PATH = re.compile(r"^/api/v1/apps/[^/]+$")
 
 # config key -> (bucket, "token" | "org"); None in the config means the derived default below.
@@ -34,12 +37,16 @@ APP_BUCKET_FACTOR = 5  # Okta: 100/min for the app list and sub-resources, 500/m
 ORG_SHARE = 2  # one token may use at most half of the org's limit
 
 
-def bucket_for(path):
+def bucket_for(config, path):
+    if config.get("rate_buckets") == "shared":
+        return "shared"
     return "app" if _APP_PATH.match(path) else "apps"
 
 
 def limits(config, bucket):
     """(per-token limit, org-wide limit) of ``bucket`` under ``config``."""
+    if bucket == "shared":
+        return config["rate_limit"], config["rate_limit"]
     if bucket == "apps":
         token = config["rate_limit"]
         org = config.get("rate_limit_org")
@@ -92,7 +99,8 @@ class RateLimiter:
         return True, limit, remaining - 1, reset
 
     def summary(self):
-        out = {bucket: {"window_start": self.windows.get(bucket), "org_used": 0, "tokens": 0} for bucket in BUCKETS}
+        names = BUCKETS + tuple(sorted(set(self.windows) - set(BUCKETS)))
+        out = {bucket: {"window_start": self.windows.get(bucket), "org_used": 0, "tokens": 0} for bucket in names}
         for (bucket, key), count in self.used.items():
             if key is None:
                 out[bucket]["org_used"] = count

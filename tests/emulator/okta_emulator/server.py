@@ -197,8 +197,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             "dpop_jti": None,
         }
         base = self._base()
-        bucket = bucket_for(path)
-        token_key = "%s %s" % (scheme_name, token) if token else ""  # the credential names the token's share
+        bucket = bucket_for(state.config, path)
+        # the credential names the token's share; one shared bucket has no shares
+        token_key = "%s %s" % (scheme_name, token) if token and bucket != "shared" else ""
         entry["bucket"] = bucket
         with state.lock:
             state.seq += 1
@@ -528,14 +529,14 @@ class OktaEmulator:
 
     def __init__(self, seed_path, host="127.0.0.1", port=0, tls=True, rate_limit=600, rate_window=60,
                  max_page_size=200, clock_skew=0.0, ca_file=None, verbose=False, rate_limit_org=None,
-                 app_rate_limit=None, app_rate_limit_org=None):
+                 app_rate_limit=None, app_rate_limit_org=None, rate_buckets="okta"):
         self.seed_path = os.path.abspath(seed_path)
         self.host = host
         self.tls = tls
         self.verbose = verbose
         self.scheme = "https" if tls else "http"
         self.state = EmulatorState(self.seed_path, rate_limit, rate_window, max_page_size, clock_skew,
-                                   rate_limit_org, app_rate_limit, app_rate_limit_org)
+                                   rate_limit_org, app_rate_limit, app_rate_limit_org, rate_buckets)
         self._tmpdir = None
         self.ca_file = None
         ssl_ctx = None
@@ -619,6 +620,8 @@ def main(argv=None):
     parser.add_argument("--app-rate-limit-org", type=int, default=None,
                         help="org-wide limit of the one-app bucket (default: twice --app-rate-limit)")
     parser.add_argument("--rate-window", type=int, default=60, help="window length in seconds, every bucket")
+    parser.add_argument("--rate-buckets", choices=("okta", "shared"), default="okta",
+                        help="okta: the apps and app buckets, per token (default); shared: one bucket for everything")
     parser.add_argument("--max-page-size", type=int, default=200)
     parser.add_argument("--clock-skew", type=float, default=0.0)
     parser.add_argument("--no-tls", action="store_true")
@@ -629,7 +632,8 @@ def main(argv=None):
                        rate_limit=args.rate_limit, rate_window=args.rate_window,
                        max_page_size=args.max_page_size, clock_skew=args.clock_skew,
                        ca_file=args.ca_file, verbose=args.verbose, rate_limit_org=args.rate_limit_org,
-                       app_rate_limit=args.app_rate_limit, app_rate_limit_org=args.app_rate_limit_org)
+                       app_rate_limit=args.app_rate_limit, app_rate_limit_org=args.app_rate_limit_org,
+                       rate_buckets=args.rate_buckets)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

@@ -13,14 +13,14 @@ import time
 from .apps import build_app
 from .connections import render_connection
 from .features import FEATURE_DESCRIPTIONS, render_capabilities
-from .limits import LIMIT_KEYS, RateLimiter
+from .limits import BUCKET_MODES, LIMIT_KEYS, RateLimiter
 from .oauth import OAuthState
 from .responses import MAX_LOG_ENTRIES
 
 
 class EmulatorState:
     def __init__(self, seed_path, rate_limit, rate_window, max_page_size, clock_skew=0.0, rate_limit_org=None,
-                 app_rate_limit=None, app_rate_limit_org=None):
+                 app_rate_limit=None, app_rate_limit_org=None, rate_buckets="okta"):
         self.lock = threading.Lock()
         self.seed_path = seed_path
         self.initial_config = {
@@ -31,6 +31,7 @@ class EmulatorState:
             "rate_limit_org": rate_limit_org,
             "app_rate_limit": app_rate_limit,
             "app_rate_limit_org": app_rate_limit_org,
+            "rate_buckets": rate_buckets,
         }
         self.reset()
 
@@ -101,6 +102,9 @@ class EmulatorState:
             elif name in LIMIT_KEYS:
                 if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                     return "%s must be a non-negative integer or null (the default)" % name
+            elif name == "rate_buckets":
+                if value not in BUCKET_MODES:
+                    return "rate_buckets must be one of %s" % ", ".join(BUCKET_MODES)
             elif name == "clock_skew":
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
                     return "clock_skew must be a number of seconds"
@@ -109,7 +113,7 @@ class EmulatorState:
                 return "unknown config key %r" % name
             new[name] = value
         self.config = new
-        if set(payload) & (set(LIMIT_KEYS) | {"rate_window"}):
+        if set(payload) & (set(LIMIT_KEYS) | {"rate_window", "rate_buckets"}):
             self.restart_bucket()
         return None
 

@@ -743,7 +743,8 @@ def test_admin_reset_restores_everything(emu):
     emu.reset()
     state = emu.state()
     assert state["config"] == {"rate_limit": 600, "rate_window": 60, "max_page_size": 200, "clock_skew": 0.0,
-                               "rate_limit_org": None, "app_rate_limit": None, "app_rate_limit_org": None}
+                               "rate_limit_org": None, "app_rate_limit": None, "app_rate_limit_org": None,
+                               "rate_buckets": "shared"}  # as conftest starts it
     assert len(state["apps"]) == SEED_APPS and state["stats"]["requests"] == 0
     assert emu.admin("GET", "/_admin/faults") == []
     assert emu.requests() == []

@@ -211,7 +211,7 @@ def test_buckets_per_token_and_org(emu):
     window = 10
     _aligned(window)
     emu.admin("POST", "/_admin/config", json={"rate_limit": 2, "rate_limit_org": 3, "app_rate_limit": 4,
-                                              "rate_window": window})
+                                              "rate_window": window, "rate_buckets": "okta"})
     first = [api(emu, "GET", feature_path(SLACK, USER)), api(emu, "GET", "/api/v1/apps")]
     assert [r.status_code for r in first] == [200, 200]
     assert [r.headers["X-Rate-Limit-Remaining"] for r in first] == ["1", "0"]
@@ -232,13 +232,49 @@ def test_buckets_per_token_and_org(emu):
     limits = emu.admin("GET", "/_admin/limits")
     assert limits["apps"]["org_used"] == 3 and limits["apps"]["tokens"] == 2
     assert (limits["app"]["token_limit"], limits["app"]["org_limit"]) == (4, 8)
-    assert MANAGE not in str(limits)
+    assert MANAGE not in str(limits) and limits["mode"] == "okta"
+
+
+def test_shared_bucket_mode_is_one_bucket_for_every_request_and_token(emu):
+    window = 10
+    _aligned(window)
+    emu.admin("POST", "/_admin/config", json={"rate_limit": 3, "rate_window": window, "rate_buckets": "shared"})
+    answers = [api(emu, "GET", "/api/v1/apps/" + SLACK), api(emu, "GET", feature_path(SLACK), token=READONLY),
+               api(emu, "GET", "/api/v1/apps"), api(emu, "GET", "/api/v1/apps/" + SLACK, token=READONLY)]
+    assert [r.status_code for r in answers] == [200, 200, 200, 429]
+    assert [r.headers["X-Rate-Limit-Remaining"] for r in answers] == ["2", "1", "0", "0"]
+    assert {e["bucket"] for e in emu.requests()} == {"shared"}
+    assert requests.post(emu.url + "/_admin/config", json={"rate_buckets": "nope"}, verify=emu.ca_file,
+                         timeout=10).status_code == 400
+
+
+def test_okta_buckets_are_the_default_without_flags(tmp_path):
+    import sys
+
+    from test_emulator_fidelity import EMULATOR_DIR, EMULATOR_SEED
+
+    sys.path.insert(0, EMULATOR_DIR)
+    try:
+        from okta_emulator import OktaEmulator
+    finally:
+        sys.path.pop(0)
+    _aligned(60)
+    emu = OktaEmulator(EMULATOR_SEED, tls=False, rate_limit=2).start()
+    try:
+        with requests.Session() as session:
+            session.trust_env = False
+            session.headers["Authorization"] = "SSWS " + MANAGE
+            one = session.get(emu.url + "/api/v1/apps/" + SLACK, timeout=5)
+            assert one.headers["X-Rate-Limit-Limit"] == "10" and emu.state.config["rate_buckets"] == "okta"
+            assert [session.get(emu.url + "/api/v1/apps", timeout=5).status_code for _i in range(3)] == [200, 200, 429]
+    finally:
+        emu.stop()
 
 
 def test_bucket_defaults_follow_rate_limit(emu):
     window = 10
     _aligned(window)
-    emu.admin("POST", "/_admin/config", json={"rate_limit": 3, "rate_window": window})
+    emu.admin("POST", "/_admin/config", json={"rate_limit": 3, "rate_window": window, "rate_buckets": "okta"})
     one = api(emu, "GET", "/api/v1/apps/" + SLACK)
     assert one.headers["X-Rate-Limit-Limit"] == "15"  # 5 x rate_limit
     limits = emu.admin("GET", "/_admin/limits")
