@@ -168,11 +168,11 @@ class _Dumper(yaml.SafeDumper):
 def render(document, source_name):
     info = document.get("info") or {}
     licence = (info.get("license") or {}).get("name", "unknown")
+    title, version = info.get("title", "Okta API spec"), info.get("version", "unknown")
     header = [
         "# yamllint disable",
         "# (generated: Okta's long description lines are kept as they are)",
-        "# Cut-down copy of the {0}, version {1} ({2}),".format(info.get("title", "Okta API spec"),
-                                                                 info.get("version", "unknown"), source_name),
+        "# Cut-down copy of the {0}, version {1} ({2}),".format(title, version, source_name),
         "# from https://github.com/okta/okta-management-openapi-spec, published by Okta under {0}; see".format(
             licence),
         "# LICENSE-APACHE-2.0 and README.md beside this file. Changed from the original: only the operations and",
