@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: oktaops.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -81,12 +80,10 @@ def _references(value, where):
                     # a mapping value is a reference or, in OpenAPI 3.0, the bare name of a schema
                     yield (target if target.startswith("#") else "#/components/schemas/" + target), here + "/mapping"
             else:
-                for found in _references(item, here):
-                    yield found
+                yield from _references(item, here)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            for found in _references(item, "{0}/{1}".format(where, index)):
-                yield found
+            yield from _references(item, "{0}/{1}".format(where, index))
 
 
 def _sorted(value):

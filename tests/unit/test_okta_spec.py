@@ -31,15 +31,12 @@ def _refs(value):
             if key == "$ref":
                 yield item
             elif key == "discriminator":
-                for target in (item.get("mapping") or {}).values():
-                    yield target
+                yield from (item.get("mapping") or {}).values()
             else:
-                for ref in _refs(item):
-                    yield ref
+                yield from _refs(item)
     elif isinstance(value, list):
         for item in value:
-            for ref in _refs(item):
-                yield ref
+            yield from _refs(item)
 
 
 def test_the_spec_is_in_the_checkout_not_beside_it():
