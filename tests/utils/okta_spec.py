@@ -4,8 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The official Okta OpenAPI spec for the tests: where it is, its schemas, and validators of PUT bodies.
 
-The spec lives beside the checkout, in ../shared/okta/; a user's clone may not have it, so every caller
-skips its schema checks with SKIP_REASON when ``components()`` is None.
+The spec is vendored in the checkout, in tests/spec/okta-management-subset.yaml (a cut-down copy of Okta's
+Management API spec, see tests/spec/README.md), so every clone runs the schema checks: nothing here returns
+None or skips, and a missing copy is an error.
 """
 
 from __future__ import annotations
@@ -14,48 +15,37 @@ import functools
 import os
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SPEC_RELATIVE = os.path.join("..", "shared", "okta", "app-features-subset.yaml")
-SKIP_REASON = "official Okta spec not found at ../shared/okta/app-features-subset.yaml; schema checks skipped"
+SPEC_PATH = os.path.join(REPO_ROOT, "tests", "spec", "okta-management-subset.yaml")
 FEATURE_SCHEMA = {"USER_PROVISIONING": "CapabilitiesObject", "INBOUND_PROVISIONING": "CapabilitiesInboundProvisioningObject"}
 
 
 def spec_path():
-    """The spec's path, or None. The checkout may be reached through a symlink: try the real path too."""
-    for root in (os.path.realpath(REPO_ROOT), REPO_ROOT):
-        candidate = os.path.normpath(os.path.join(root, SPEC_RELATIVE))
-        if os.path.isfile(candidate):
-            return candidate
-    return None
+    """The vendored spec's path."""
+    return SPEC_PATH
 
 
 @functools.lru_cache(maxsize=None)
 def document():
-    """The whole spec as a dict, or None where it is absent."""
-    path = spec_path()
-    if path is None:
-        return None
+    """The whole spec as a dict (shared between callers: copy what you change)."""
     import yaml
 
-    with open(path, encoding="utf-8") as handle:
+    with open(SPEC_PATH, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
 
 def components():
-    """``components.schemas`` of the spec, or None where it is absent."""
-    doc = document()
-    return None if doc is None else doc["components"]["schemas"]
+    """``components.schemas`` of the spec."""
+    return document()["components"]["schemas"]
 
 
 @functools.lru_cache(maxsize=None)
 def body_validators():
-    """{feature: jsonschema validator} for the PUT body of each feature, or None where the spec is absent.
+    """{feature: jsonschema validator} for the PUT body of each feature.
 
     The capability schemas use no OpenAPI-only keyword, so a JSON Schema draft 4 validator (the draft
     OpenAPI 3.0 builds on) checks them exactly.
     """
     schemas = components()
-    if schemas is None:
-        return None
     from jsonschema import Draft4Validator
 
     root = {"components": {"schemas": schemas}}

@@ -3,8 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The emulator's default provisioning connection endpoints against the official spec and SDK.
 
-The answers must validate against ``ProvisioningConnectionResponse`` of the official OpenAPI file (skipped, with
-the reason, where ``../shared/okta`` is absent), the official Python SDK must read them without error, and the
+The answers must validate against ``ProvisioningConnectionResponse`` of the official OpenAPI file (the copy
+vendored in ``tests/spec/``), the official Python SDK must read them without error, and the
 emulator must behave as the collection's tests assume: lifecycle calls answer 204, the features follow the
 connection, the request log never holds a token.
 """
@@ -12,14 +12,18 @@ connection, the request log never holds a token.
 import asyncio
 import copy
 import json
-import os
 import ssl
+import sys
 
 import pytest
 import requests
 
-REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-SPEC_FILE = os.path.join(os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "okta")), "app-features-subset.yaml")
+from conftest import COLLECTIONS_PATH
+
+if COLLECTIONS_PATH not in sys.path:
+    sys.path.insert(0, COLLECTIONS_PATH)
+
+from ansible_collections.oktaops.okta.tests.utils import okta_spec  # noqa: E402  pylint: disable=wrong-import-position
 
 MANAGE = "00oktaops-emulator-manage-token-5f3a9c1e7b"
 READONLY = "00oktaops-emulator-readonly-token-8d2b4e6a0c"
@@ -79,13 +83,7 @@ class Spec:
 
 @pytest.fixture(scope="module")
 def spec():
-    if not os.path.exists(SPEC_FILE):
-        pytest.skip("official Okta spec not found at ../shared/okta; put app-features-subset.yaml there "
-                    "(relative to the collection root) to run the schema checks")
-    yaml = pytest.importorskip("yaml", reason="PyYAML is needed to read the official spec")
-    pytest.importorskip("openapi_schema_validator", reason="pip install openapi-schema-validator")
-    with open(SPEC_FILE, encoding="utf-8") as fh:
-        return Spec(yaml.safe_load(fh))
+    return Spec(okta_spec.document())
 
 
 def test_spec_get_responses(emu, spec):

@@ -27,7 +27,13 @@ import time
 import pytest
 import requests
 
-from conftest import EMULATOR_COMMAND, EMULATOR_DIR, EMULATOR_SEED, REPO_ROOT, emulator_env
+from conftest import COLLECTIONS_PATH, EMULATOR_COMMAND, EMULATOR_DIR, EMULATOR_SEED, REPO_ROOT, emulator_env
+
+if COLLECTIONS_PATH not in sys.path:
+    sys.path.insert(0, COLLECTIONS_PATH)
+
+from ansible_collections.oktaops.okta.tests.utils import okta_spec  # noqa: E402  pylint: disable=wrong-import-position
+
 
 MANAGE = "00oktaops-emulator-manage-token-5f3a9c1e7b"
 READONLY = "00oktaops-emulator-readonly-token-8d2b4e6a0c"
@@ -44,9 +50,6 @@ SEED_APPS = 35
 
 USER = "USER_PROVISIONING"
 INBOUND = "INBOUND_PROVISIONING"
-
-SPEC_DIR = os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "okta"))
-SPEC_FILE = os.path.join(SPEC_DIR, "app-features-subset.yaml")
 
 
 # ---------------------------------------------------------------------------
@@ -142,13 +145,7 @@ class Spec:
 
 @pytest.fixture(scope="module")
 def spec():
-    if not os.path.exists(SPEC_FILE):
-        pytest.skip("official Okta spec not found at ../shared/okta; put app-features-subset.yaml there "
-                    "(relative to the collection root) to run the schema checks")
-    yaml = pytest.importorskip("yaml", reason="PyYAML is needed to read the official spec")
-    pytest.importorskip("openapi_schema_validator", reason="pip install openapi-schema-validator")
-    with open(SPEC_FILE, encoding="utf-8") as fh:
-        return Spec(yaml.safe_load(fh))
+    return Spec(okta_spec.document())
 
 
 def map_known_quirks(feature):
