@@ -99,9 +99,11 @@ seealso:
 """
 
 EXAMPLES = r"""
+---
 # okta.okta_apps.yml: every active app; credentials from OKTA_ORG_URL and OKTA_API_TOKEN (as AWX injects them)
 plugin: oktaops.okta.okta_apps
 
+---
 # prod.okta_apps.yml: the provisioning state too, cached for an hour, grouped by integration and sign-on mode
 plugin: oktaops.okta.okta_apps
 org_url: https://acme.okta.com
@@ -119,6 +121,7 @@ keyed_groups:
 groups:
   okta_provisioned: okta_provisioning_enabled | default(false)
 
+---
 # org2org.okta_apps.yml: Org2Org apps, named by id, inactive ones too
 plugin: oktaops.okta.okta_apps
 filter: name eq "okta_org2org"

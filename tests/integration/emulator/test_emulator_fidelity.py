@@ -27,7 +27,7 @@ import time
 import pytest
 import requests
 
-from conftest import COLLECTIONS_PATH, EMULATOR_COMMAND, EMULATOR_DIR, EMULATOR_SEED, REPO_ROOT, emulator_env
+from conftest import COLLECTIONS_PATH, EMULATOR_COMMAND, EMULATOR_DIR, EMULATOR_SEED, emulator_env
 
 if COLLECTIONS_PATH not in sys.path:
     sys.path.insert(0, COLLECTIONS_PATH)
