@@ -8,7 +8,6 @@ what the module reports.
 """
 
 import copy
-import json
 
 import pytest
 
@@ -219,39 +218,47 @@ def test_provisioning_not_enabled_says_what_to_do(emu, play):
     assert [r["method"] for r in emu.requests()] == ["GET"]
 
 
-def okta_answers(emu, app_id, status, body):
-    """The next GET of the app's features list gets this answer (an emulator fault with a JSON body)."""
-    emu.admin("POST", "/_admin/faults", json={"type": "non_json", "method": "GET", "status": status, "count": 1,
-                                              "path": "/api/v1/apps/%s/features$" % app_id, "body": json.dumps(body)})
+# Apps of the seeded org (tests/emulator/seed.json) whose type has no provisioning, in Okta's two wordings of
+# the refusal, and apps that offer less than everything.
+EXPENSE_PORTAL = "0oaexpQ7pX2mK9vB45d7"   # SAML, "Api validation failed: feature" + cause "Provisioning is not supported."
+TABLEAU = "0oatabQ7pX2mK9vB45d7"          # SAML, "... Provisioning is not supported for this application", no cause
+CUSTOMER_PORTAL = "0oacusQ7pX2mK9vB45d7"  # OIDC
+ZSCALER = "0oa4zscR7mN1xKd2B5d7"          # USER_PROVISIONING only
+GITHUB = "0oagheQ7pX2mK9vB45d7"           # no password sync
 
 
-@pytest.mark.parametrize("answer", [
-    {"errorCode": "E0000001", "errorSummary": "Api validation failed: feature", "errorId": "oaeX1",
-     "errorCauses": [{"errorSummary": "Provisioning is not supported."}]},
-    {"errorCode": "E0000001", "errorSummary": "Api validation failed: Provisioning is not supported for this "
-     "application", "errorId": "oaeX2", "errorCauses": []},
-], ids=["cause", "summary"])
-def test_app_type_without_provisioning_fails_before_any_write(emu, play, answer):
-    before = held(emu, SLACK, "USER_PROVISIONING")
-    okta_answers(emu, SLACK, 400, answer)
-    run = play([{"name": "oidc", FEATURE: {"app_id": SLACK, "feature": "USER_PROVISIONING",
+@pytest.mark.parametrize("app_id", [EXPENSE_PORTAL, TABLEAU, CUSTOMER_PORTAL], ids=["cause", "summary", "oidc"])
+def test_app_type_without_provisioning_fails_before_any_write(emu, play, app_id):
+    run = play([{"name": "none", FEATURE: {"app_id": app_id, "feature": "USER_PROVISIONING",
                                            "capabilities": {"update": {"profile": {"status": "ENABLED"}}}},
                  "ignore_errors": True}])
     assert run.status(0) == "failed"
     assert "offers no provisioning" in run[0]["msg"], run[0]["msg"]
     assert run[0]["provisioning_supported"] is False and run[0]["error_code"] == "E0000001"
     assert calls(emu) == [("GET", "features")]
-    assert held(emu, SLACK, "USER_PROVISIONING") == before
 
 
 def test_app_without_the_feature_says_so(emu, play):
-    user_only = [{"name": "USER_PROVISIONING", "status": "ENABLED", "capabilities": held(emu, SLACK, "USER_PROVISIONING")}]
-    okta_answers(emu, SLACK, 200, user_only)
-    run = play([{"name": "inbound", FEATURE: {"app_id": SLACK, "feature": "INBOUND_PROVISIONING", "capabilities": {
+    before = held(emu, ZSCALER, "USER_PROVISIONING")
+    run = play([{"name": "inbound", FEATURE: {"app_id": ZSCALER, "feature": "INBOUND_PROVISIONING", "capabilities": {
         "import_rules": {"user_create_and_match": {"allow_partial_match": False}}}}, "ignore_errors": True}])
     assert run.status(0) == "failed"
     assert "does not offer INBOUND_PROVISIONING" in run[0]["msg"] and "not found" not in run[0]["msg"]
     assert calls(emu) == [("GET", "features")]
+    assert held(emu, ZSCALER, "USER_PROVISIONING") == before
+
+
+def test_password_sync_on_an_app_without_it_is_reported_unapplied(emu, play):
+    before = held(emu, GITHUB, "USER_PROVISIONING")
+    assert "password" not in before["update"]
+    run = play([{"name": "password", FEATURE: {"app_id": GITHUB, "feature": "USER_PROVISIONING", "capabilities": {
+        "update": {"password": {"status": "ENABLED", "seed": "RANDOM", "change": "CHANGE"}}}},
+        "ignore_errors": True}])
+    assert run.status(0) == "failed", run[0]
+    assert "update.password" in run[0]["msg"], run[0]["msg"]
+    # One read, one write that Okta answered without the password settings; nothing else was changed.
+    assert calls(emu) == [("GET", "features"), ("PUT", "USER_PROVISIONING")]
+    assert held(emu, GITHUB, "USER_PROVISIONING") == before
 
 
 def test_unknown_app_is_not_found(emu, play):

@@ -3,6 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """okta_app_feature_info through ansible-playbook against the emulator over TLS."""
 
+import pytest
+
 from conftest import LEGACY_WIKI, MANAGE_TOKEN, SLACK, ZOOM
 
 INFO = "oktaops.okta.okta_app_feature_info"
@@ -74,6 +76,28 @@ def test_provisioning_not_enabled_is_reported_not_failed(emu, play):
     for index in (0, 1):
         assert run[index]["features"] == [] and run[index]["provisioning_enabled"] is False
         assert not run[index]["changed"]
+
+
+@pytest.mark.parametrize("app_id", ["0oaexpQ7pX2mK9vB45d7", "0oatabQ7pX2mK9vB45d7", "0oahbkQ7pX2mK9vB45d7"],
+                         ids=["saml-cause", "saml-summary", "bookmark"])
+def test_app_type_without_provisioning_is_reported_not_failed(emu, play, app_id):
+    run = play([
+        {"name": "all", INFO: {"app_id": app_id}},
+        {"name": "one", INFO: {"app_id": app_id, "feature": "INBOUND_PROVISIONING"}},
+    ])
+    assert run.rc == 0, run.stdout
+    for index in (0, 1):
+        assert run[index]["features"] == [] and run[index]["provisioning_supported"] is False
+        assert run[index]["provisioning_enabled"] is False and not run[index]["changed"]
+    assert api_requests(emu) == [("GET", "/api/v1/apps/%s/features" % app_id),
+                                 ("GET", "/api/v1/apps/%s/features/INBOUND_PROVISIONING" % app_id)]
+
+
+def test_user_provisioning_only_app_lists_what_it_offers(emu, play):
+    run = play([{"name": "zscaler", INFO: {"app_id": "0oa4zscR7mN1xKd2B5d7"}}])
+    assert run.rc == 0, run.stdout
+    assert [feature["name"] for feature in run[0]["features"]] == ["USER_PROVISIONING"]
+    assert run[0]["provisioning_supported"] is True
 
 
 def test_unknown_app_and_bad_token_fail_at_once(emu, play):
