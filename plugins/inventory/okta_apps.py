@@ -73,11 +73,20 @@ options:
         C(okta_provisioning_supported=false); an app whose provisioning is off gets C(okta_provisioning_enabled=false);
         both get C(okta_features={}).
       - Rate limits are waited out exactly as the modules do (see O(retries)). Any other failure fails the inventory,
-        naming the app, when O(strict=true); with O(strict=false) (the default) the plugin warns and leaves these
-        three host variables out for that app.
+        naming the app, unless O(strict=false); then the plugin warns and leaves these three host variables out for
+        that app.
       - This costs N requests for N apps, in the same rate-limit bucket as the list; consider O(cache).
     type: bool
     default: false
+  strict:
+    description:
+      - Whether a failure fails the inventory or is warned about and skipped.
+      - For O(compose), O(groups) and O(keyed_groups) this is Ansible's usual C(strict) (an expression that fails is
+        skipped unless V(true)); leaving it unset is the same as V(false) there.
+      - For O(with_provisioning), a failed read of an app's features fails the inventory unless this is V(false),
+        so leaving it unset never hides a failure as a host without provisioning.
+    type: bool
+    default: null
   use_local_connection:
     description:
       - Give every host C(ansible_connection=local). Apps are API objects, not machines; the modules run on the
@@ -253,7 +262,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         apps = [app for app in apps if app.get("id")]
         provisioning = {}
         if options["with_provisioning"]:
-            strict = self.get_option("strict")
+            strict = self.get_option("strict") is not False  # unset fails too: see the option's documentation
             for app in apps:
                 provisioning[app["id"]] = self._provisioning(client, app, strict)
         return {"apps": apps, "provisioning": provisioning}
@@ -287,7 +296,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             shared = "; ".join("{0} ({1})".format(name, ", ".join(ids)) for name, ids in sorted(clashes.items()))
             self.display.warning("Several apps would share a host name, so each of them is named by its id: "
                                  "{0}.".format(shared))
-        strict = self.get_option("strict")
+        strict = bool(self.get_option("strict"))  # unset is Ansible's usual false for compose and groups
         self.inventory.add_group(GROUP)
         for app in apps:
             host = names[app["id"]]

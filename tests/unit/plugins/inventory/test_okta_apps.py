@@ -233,10 +233,23 @@ def test_provisioning_failure_strict_and_not(rsps, inventory):
     rsps.get(APPS + "/0oa0002/features", json=features_ok("0oa0002"))
     with pytest.raises(AnsibleError, match=r"app 'Slack' \(0oa0001\)"):
         inventory(dict(BASE, with_provisioning=True, strict=True))
+    # strict left unset fails too: a failed read is never passed off as an app without provisioning
+    with pytest.raises(AnsibleError, match=r"app 'Slack' \(0oa0001\)"):
+        inventory(dict(BASE, with_provisioning=True))
     run = inventory(dict(BASE, with_provisioning=True, strict=False))
     assert len(run.warnings) == 1 and "app 'Slack' (0oa0001)" in run.warnings[0]
     assert "okta_provisioning_enabled" not in run.vars("Slack")
     assert run.vars("App_2")["okta_provisioning_enabled"] is True
+
+
+def test_compose_errors_follow_ansibles_usual_strict(rsps, inventory):
+    paged(rsps, [app(1, "Slack")])
+    compose = {"broken": "okta_no_such_variable.attribute"}
+    run = inventory(dict(BASE, compose=compose))  # unset: skipped, as in every constructed inventory
+    assert "broken" not in run.vars("Slack") and run.vars("Slack")["okta_app_label"] == "Slack"
+    paged(rsps, [app(1, "Slack")])
+    with pytest.raises(AnsibleError):
+        inventory(dict(BASE, compose=compose, strict=True))
 
 
 def test_rate_limit_waits_like_the_modules(rsps, inventory, monkeypatch):
