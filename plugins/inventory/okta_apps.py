@@ -154,10 +154,10 @@ from ansible_collections.oktaops.okta.plugins.module_utils._apps import (
     list_params,
     project_apps,
     provisioning_hostvars,
-    provisioning_refusal,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
 from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError, describe_failure
+from ansible_collections.oktaops.okta.plugins.module_utils._features import features_path, read_features
 from ansible_collections.oktaops.okta.plugins.module_utils._settings import MissingLibrary, build_client, org_url_of
 
 GROUP = "okta_apps"
@@ -268,20 +268,18 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return {"apps": apps, "provisioning": provisioning}
 
     def _provisioning(self, client, app, strict):
-        path = "{0}/{1}/features".format(APPS_PATH, app["id"])
         what = "Cannot read the provisioning features of app '{0}' ({1})".format(app.get("label"), app["id"])
         try:
-            features = client.get_json(path)
+            read = read_features(client, app["id"])
         except OktaError as exc:
-            refusal = provisioning_refusal(exc.status if exc.kind == "http" else None, exc.error_code,
-                                           exc.error_summary, exc.error_causes)
-            if refusal:
-                return provisioning_hostvars(refusal=refusal)
             message = describe_failure(what, exc)
         else:
-            if isinstance(features, list):
-                return provisioning_hostvars(features)
-            message = "{0}: Okta answered GET {1} with something that is not a list of features.".format(what, path)
+            if read.problem:
+                return provisioning_hostvars(problem=read.problem)
+            if all(isinstance(feature, dict) and feature.get("name") for feature in read.features):
+                return provisioning_hostvars(read.features)
+            message = "{0}: Okta answered GET {1} with something that is not a list of features.".format(
+                what, features_path(app["id"]))
         if strict:
             raise AnsibleParserError(message)
         self.display.warning("{0} Its provisioning host variables are left out.".format(message))

@@ -14,6 +14,11 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.oktaops.okta.plugins.module_utils._features import (
+    PROVISIONING_DISABLED,
+    PROVISIONING_UNSUPPORTED,
+)
+
 PAGE_LIMIT = 200
 APPS_PATH = "/api/v1/apps"
 
@@ -31,10 +36,6 @@ _STATUS_RE = re.compile(r"(?i)(?<![\w.])status\s+eq\b")
 # What a host name may hold: anything else becomes "_" (documented in the inventory plugin).
 _UNSAFE_HOST_CHARS = re.compile(r"[^A-Za-z0-9._-]")
 _APP_ID_RE = re.compile(r"^[A-Za-z0-9]{1,64}$")
-
-NOT_SUPPORTED = "provisioning is not supported"
-NOT_ENABLED = "provisioning is not enabled"
-
 
 def valid_app_id(app_id):
     return isinstance(app_id, str) and _APP_ID_RE.match(app_id) is not None
@@ -153,32 +154,16 @@ def app_hostvars(app):
     }
 
 
-def provisioning_refusal(status, error_code, error_summary, error_causes):
-    """For an error answer to ``GET /api/v1/apps/{id}/features``: ``"unsupported"`` when the app type has no
-    provisioning, ``"disabled"`` when its provisioning is off, None for any other error.
-
-    Okta words the refusal "Provisioning is not enabled ..." or "Provisioning is not supported ...", in the
-    summary or in a cause (see the API reference notes in the docs).
-    """
-    if status != 400 or error_code != "E0000001":
-        return None
-    texts = [(error_summary or "").lower()] + [(cause or "").lower() for cause in error_causes or []]
-    if any(NOT_SUPPORTED in text for text in texts):
-        return "unsupported"
-    if any(NOT_ENABLED in text for text in texts):
-        return "disabled"
-    return None
-
-
-def provisioning_hostvars(features=None, refusal=None):
+def provisioning_hostvars(features=None, problem=None):
     """``okta_provisioning_supported``, ``okta_provisioning_enabled`` and ``okta_features`` for one app.
 
-    ``features`` is the list Okta returned, or None with ``refusal`` from :func:`provisioning_refusal`.
+    ``features`` is the list Okta returned, or None with ``problem``, the reason Okta gave instead
+    (``_features.provisioning_problem``: ``"unsupported"`` or ``"disabled"``).
     ``okta_features`` maps each feature's name to its capabilities, in Okta's keys.
     """
-    if refusal == "unsupported":
+    if problem == PROVISIONING_UNSUPPORTED:
         return {"okta_provisioning_supported": False, "okta_provisioning_enabled": False, "okta_features": {}}
-    if refusal == "disabled":
+    if problem == PROVISIONING_DISABLED:
         return {"okta_provisioning_supported": True, "okta_provisioning_enabled": False, "okta_features": {}}
     by_name = {}
     enabled = False

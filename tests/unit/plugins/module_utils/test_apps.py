@@ -103,28 +103,15 @@ def test_app_hostvars():
                         "okta_app_features": ["PUSH_NEW_USERS"]}
 
 
-@pytest.mark.parametrize("status, code, summary, causes, expected", [
-    (400, "E0000001", "Api validation failed: feature", ["Provisioning is not enabled for the app instance."],
-     "disabled"),
-    (400, "E0000001", "Api validation failed: Provisioning is not supported for this application", [], "unsupported"),
-    (400, "E0000001", "Api validation failed", ["Provisioning is not supported."], "unsupported"),
-    (400, "E0000001", "Api validation failed: feature", ["Something else."], None),
-    (403, "E0000006", "You do not have permission", [], None),
-    (404, "E0000007", "Not found", [], None),
-])
-def test_provisioning_refusal(status, code, summary, causes, expected):
-    assert _apps.provisioning_refusal(status, code, summary, causes) == expected
-
-
 def test_provisioning_hostvars():
     features = [{"name": "USER_PROVISIONING", "status": "ENABLED", "capabilities": {"create": {"x": 1}}},
                 {"name": "INBOUND_PROVISIONING", "status": "ENABLED", "capabilities": None}, {"no": "name"}]
     assert _apps.provisioning_hostvars(features) == {
         "okta_provisioning_supported": True, "okta_provisioning_enabled": True,
         "okta_features": {"USER_PROVISIONING": {"create": {"x": 1}}, "INBOUND_PROVISIONING": {}}}
-    assert _apps.provisioning_hostvars(refusal="unsupported") == {
+    assert _apps.provisioning_hostvars(problem="unsupported") == {
         "okta_provisioning_supported": False, "okta_provisioning_enabled": False, "okta_features": {}}
-    assert _apps.provisioning_hostvars(refusal="disabled") == {
+    assert _apps.provisioning_hostvars(problem="disabled") == {
         "okta_provisioning_supported": True, "okta_provisioning_enabled": False, "okta_features": {}}
     assert _apps.provisioning_hostvars([{"name": "USER_PROVISIONING", "status": "DISABLED"}])[
         "okta_provisioning_enabled"] is False
