@@ -635,26 +635,3 @@ def not_offered_message(subject, feature, read):
     offered = sorted(str(f.get("name")) for f in read.features if isinstance(f, Mapping))
     return "Cannot configure {0}: this app does not offer {1} (it offers {2}).".format(
         subject, feature, ", ".join(offered) or "no provisioning feature")
-
-
-def write_feature(module, app_id, feature, outcome, desired, **result):
-    """PUT ``outcome.body`` (a changed :class:`Plan`) as ``feature`` of the app and check Okta's answer.
-
-    ``module`` is the calling OktaModule (its ``call`` and ``fail_json`` fail the task, with ``result`` added);
-    returns Okta's answer, which holds every leaf of ``desired``, or fails the task naming the ones it does not.
-    """
-    result["app_id"] = app_id
-    subject = "{0} of app {1}".format(feature, app_id)
-    updated = module.call("Cannot update {0}".format(subject), module.client.put_json,
-                          features_path(app_id, feature), outcome.body, hints=provisioning_hints(),
-                          not_found="app {0} was not found, or it does not offer {1}; check app_id".format(
-                              app_id, feature), **result)
-    returned = updated.get("capabilities") if isinstance(updated, Mapping) else None
-    missing = unapplied(desired, returned)
-    if missing:
-        module.fail_json(
-            msg="Okta answered the update of {0} with success but did not apply {1}; the feature was not changed "
-                "as asked. Read it back with oktaops.okta.okta_app_feature_info and check the app's provisioning "
-                "settings.".format(subject, ", ".join(missing)),
-            unapplied_settings=missing, feature=updated, **result)
-    return updated

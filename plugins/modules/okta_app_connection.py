@@ -255,9 +255,9 @@ from ansible_collections.oktaops.okta.plugins.module_utils._app_connection impor
     predicted,
     read_connection,
     unsupported_message,
-    write_connection,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
+from ansible_collections.oktaops.okta.plugins.module_utils._writes import write_connection
 
 
 def run(module, app_id):

@@ -384,9 +384,9 @@ from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     provisioning_hints,
     read_features,
     to_wire,
-    write_feature,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
+from ansible_collections.oktaops.okta.plugins.module_utils._writes import write_feature
 
 
 def main():

@@ -426,7 +426,6 @@ from ansible_collections.oktaops.okta.plugins.module_utils._app_connection impor
     predicted,
     read_connection,
     unsupported_message,
-    write_connection,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     FEATURES,
@@ -440,9 +439,9 @@ from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     provisioning_hints,
     read_features,
     to_wire,
-    write_feature,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
+from ansible_collections.oktaops.okta.plugins.module_utils._writes import write_connection, write_feature
 
 # Option name of each feature's settings.
 FEATURE_OPTIONS = dict(zip(FEATURES, ("user_provisioning", "inbound_provisioning")))
