@@ -5,6 +5,7 @@
 #                     unit and integration tests (on the ansible-core of .venv)
 #   make test-matrix  unit and integration tests on each ansible-core of MATRIX_CORES, one venv each
 #   make docs         the HTML docsite in docs/build/html (fails on any warning)
+#   make role-specs   regenerate the role's capability options from the module's table
 #   make bench        the performance benchmark against the emulator (docs/docsite/rst/performance.rst)
 
 PYTHON ?= python3
@@ -26,7 +27,7 @@ export PYTHONPATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 
 .PHONY: all venv link demo test sanity units integration build clean lint docs docs-lint changelog-lint importer \
-	test-matrix changelog bench
+	test-matrix changelog bench role-specs
 
 all: test
 
@@ -106,6 +107,11 @@ units: venv link
 
 integration: venv link
 	PATH=$(BIN):$$PATH $(BIN)/python -m pytest -n 2 tests/integration $(PYTEST_ARGS)
+
+# The role's capability options (roles/app_provisioning/meta/argument_specs.yml), generated from the module's table;
+# tests/unit/test_role_argument_specs.py fails when the file is not what this writes.
+role-specs: venv link
+	$(BIN)/python hacking/role_argument_specs.py
 
 # Full size by default, and the chart goes to the docs; for a short trial run bench/run_bench.py with smaller
 # sizes (see its --help). Run it on a quiet machine: the figures are wall-clock times.
