@@ -225,3 +225,16 @@ def test_a_filter_okta_rejects_fails_the_run_before_any_app(emu):
     assert run.rc != 0
     assert [entry["path"] for entry in emu.requests()] == [APPS_PATH]
     assert "Okta rejected the app filter" in run.stdout
+
+
+def test_a_connection_token_never_appears_in_the_output(emu):
+    token = "wiki-scim-token-5e1d9c-must-not-leak"
+    apps = [{"app_label": "Legacy Wiki", "connection": {"state": "enabled", "profile": {
+        "auth_scheme": "TOKEN", "base_url": "https://wiki.example.com/scim/v2", "token": token}}},
+        {"app_id": SLACK}]
+    run = role_play(emu, variables(apps), verbosity=3, diff=True)
+    assert run.rc == 0, run.stdout
+    sent = [entry for entry in emu.requests() if entry["method"] == "POST"]
+    assert len(sent) == 1 and sent[0]["token_sent"] is True, "the token did reach Okta"
+    assert token not in run.everything()
+    assert summary(run)["summary"]["changed"] == 2
