@@ -5,17 +5,25 @@
 
 1. read.yml reads Legacy Wiki's provisioning connection (disabled) and the seeded apps' features (by id and by
    label; Legacy Wiki has none to show while its connection is disabled);
-2. apply.yml enables Legacy Wiki's provisioning connection, then applies a provisioning baseline, Legacy Wiki
-   included, with --diff (changes are shown);
-3. apply.yml again: nothing to change, and the demo fails if anything is reported changed;
-4. read.yml reads the result back: the connection enabled, Legacy Wiki's features readable.
-The credentials reach the modules through OKTA_ORG_URL and OKTA_API_TOKEN, as in a CI job.
+2. apply.yml --check: the role app_provisioning audits every Okta Org2Org app (a filter) and a few apps by label,
+   reading only, and writes the drift report;
+3. apply.yml --diff: the role enables Legacy Wiki's provisioning connection and applies the baseline;
+4. apply.yml again: nothing to change, in the fewest requests (the demo fails if anything changes or the count
+   differs from the role's budget);
+5. read.yml reads the result back: the connection enabled, Legacy Wiki's features readable.
+After each role run the demo prints how many requests the emulator received (its request log) and the summary of
+the Markdown drift report. The credentials reach the modules through OKTA_ORG_URL and OKTA_API_TOKEN, as in a CI
+job.
 """
 
+import collections
 import os
 import re
 import subprocess
 import sys
+import tempfile
+
+import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -24,6 +32,34 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 from okta_emulator import OktaEmulator  # noqa: E402  pylint: disable=wrong-import-position
 
 DEMO_TOKEN = "00oktaops-emulator-manage-token-5f3a9c1e7b"
+WIKI = "0oa6wikY4nG7sAf1D5d7"
+# The role's budget with nothing to change: one page of the filter's apps, one page of the whole org (for the
+# labels), one request per app (7 listed, 2 more Okta Org2Org apps matched by the filter), and one more for the app
+# whose connection is managed (Legacy Wiki).
+EXPECTED_CONVERGED = 2 + 9 + 1
+
+
+class Admin:
+    """The emulator's /_admin API: its request log."""
+
+    def __init__(self, emulator):
+        self.url = emulator.url
+        self.session = requests.Session()
+        self.session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify
+        self.session.verify = emulator.ca_file
+
+    def requests(self):
+        answer = self.session.get(self.url + "/_admin/requests", timeout=10)
+        answer.raise_for_status()
+        return answer.json()
+
+    def clear(self):
+        self.session.delete(self.url + "/_admin/requests", timeout=10).raise_for_status()
+
+    def state(self):
+        answer = self.session.get(self.url + "/_admin/state", timeout=10)
+        answer.raise_for_status()
+        return answer.json()
 
 
 def banner(text):
@@ -36,45 +72,99 @@ def run_playbook(name, env, extra=()):
     print(proc.stdout, flush=True)
     if proc.returncode != 0:
         sys.exit("demo: %s failed (exit %d)" % (name, proc.returncode))
-    match = re.search(r"localhost\s+:\s+ok=\d+\s+changed=(\d+)", proc.stdout)
-    return int(match.group(1)) if match else None
+    return proc.stdout
+
+
+def changed_apps(stdout):
+    """The number of apps the role changed (or would change), from its summary line."""
+    match = re.search(r"(\d+) apps seen, (\d+) (?:changed|would change)", stdout)
+    if not match:
+        sys.exit("demo: the role printed no summary")
+    return int(match.group(2))
+
+
+def show_requests(admin):
+    log = admin.requests()
+    kinds = collections.Counter("%s %s" % (entry["method"], re.sub(r"/0oa\w+", "/{appId}", entry["path"]))
+                                for entry in log)
+    print("Requests the emulator received: %d" % len(log))
+    for kind, count in sorted(kinds.items()):
+        print("  %3d x %s" % (count, kind))
+    return len(log)
+
+
+def show_report(report_dir):
+    """The drift report's summary: its table and one line per app."""
+    with open(os.path.join(report_dir, "drift-report.md")) as handle:
+        markdown = handle.read()
+    head, _sep, rest = markdown.partition("\n## ")
+    print("drift-report.md (summary):\n")
+    print(head.strip())
+    for line in ("## " + rest).splitlines():
+        if line.startswith("## "):
+            print(line)
+    unsupported = markdown.partition("## Apps without provisioning (unsupported)")[2]
+    print("\n".join(line for line in unsupported.splitlines() if line.startswith("| ")))
+    print(flush=True)
 
 
 def main():
     emulator = OktaEmulator(os.path.join(ROOT, "tests", "emulator", "seed.json")).start()
+    admin = Admin(emulator)
     try:
-        env = dict(os.environ)
-        env.update(
-            OKTA_ORG_URL=emulator.url,
-            OKTA_API_TOKEN=DEMO_TOKEN,
-            OKTA_DEMO_CA_PATH=emulator.ca_file,
-            ANSIBLE_STDOUT_CALLBACK="default",
-            ANSIBLE_CALLBACK_RESULT_FORMAT="yaml",
-            ANSIBLE_DEPRECATION_WARNINGS="false",
-            ANSIBLE_LOCALHOST_WARNING="false",
-            ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-        )
-        print("Okta emulator listening on %s (CA %s)" % (emulator.url, emulator.ca_file), flush=True)
-        wiki = "0oa6wikY4nG7sAf1D5d7"
-        banner("1. Read Legacy Wiki's provisioning connection (okta_app_connection_info) and the features of the "
-               "seeded apps (okta_app_feature_info, by id and by label)")
-        run_playbook("read.yml", env)
-        banner("2. Enable Legacy Wiki's provisioning connection (okta_app_connection), then apply the provisioning "
-               "baseline (okta_app_feature); --diff shows every change")
-        first = run_playbook("apply.yml", env, ["--diff"])
-        banner("3. Apply the same baseline again: nothing to change")
-        second = run_playbook("apply.yml", env, ["--diff"])
-        banner("4. Read the result back")
-        run_playbook("read.yml", env)
-        requests_seen = len(emulator.state.requests) if hasattr(emulator.state, "requests") else None
-        banner("Summary: first run changed=%s, second run changed=%s%s" % (
-            first, second, "" if requests_seen is None else ", %d API requests in all" % requests_seen))
-        if not first or second != 0:
-            sys.exit("demo: expected changes on the first run and none on the second")
-        connection = emulator.state.snapshot(emulator.url)["apps"][wiki]["connection"]
-        if connection["status"] != "ENABLED":
-            sys.exit("demo: Legacy Wiki's provisioning connection is %s, expected ENABLED" % connection["status"])
-        print("Legacy Wiki's provisioning connection is %s." % connection["status"], flush=True)
+        with tempfile.TemporaryDirectory(prefix="okta-demo-report-") as report_dir:
+            env = dict(os.environ)
+            env.update(
+                OKTA_ORG_URL=emulator.url,
+                OKTA_API_TOKEN=DEMO_TOKEN,
+                OKTA_DEMO_CA_PATH=emulator.ca_file,
+                OKTA_DEMO_REPORT_PATH=report_dir,
+                ANSIBLE_STDOUT_CALLBACK="default",
+                ANSIBLE_CALLBACK_RESULT_FORMAT="yaml",
+                ANSIBLE_DEPRECATION_WARNINGS="false",
+                ANSIBLE_LOCALHOST_WARNING="false",
+                ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+            )
+            print("Okta emulator listening on %s (CA %s)" % (emulator.url, emulator.ca_file), flush=True)
+            banner("1. Read Legacy Wiki's provisioning connection (okta_app_connection_info) and the features of the "
+                   "seeded apps (okta_app_feature_info, by id and by label)")
+            run_playbook("read.yml", env)
+
+            banner("2. Drift audit (--check) with the role app_provisioning: every Okta Org2Org app (filter "
+                   "name eq \"okta_org2org\") and seven apps by label or id")
+            admin.clear()
+            audit = run_playbook("apply.yml", env, ["--check"])
+            audited = show_requests(admin)
+            if {entry["method"] for entry in admin.requests()} != {"GET"}:
+                sys.exit("demo: the drift audit sent something other than reads")
+            show_report(report_dir)
+
+            banner("3. Apply the baseline with the role (--diff shows every change)")
+            admin.clear()
+            first = run_playbook("apply.yml", env, ["--diff"])
+            applied = show_requests(admin)
+            show_report(report_dir)
+
+            banner("4. Apply the same baseline again: nothing to change")
+            admin.clear()
+            second = run_playbook("apply.yml", env, ["--diff"])
+            converged = show_requests(admin)
+            show_report(report_dir)
+
+            banner("5. Read the result back")
+            run_playbook("read.yml", env)
+
+            banner("Summary: the audit found %d apps to change (%d requests); the first run changed %d apps (%d "
+                   "requests); the second changed %d (%d requests: 2 list pages + 9 apps + 1 connection read)" % (
+                       changed_apps(audit), audited, changed_apps(first), applied, changed_apps(second), converged))
+            if not changed_apps(first) or changed_apps(second) != 0:
+                sys.exit("demo: expected changes on the first run and none on the second")
+            if converged != EXPECTED_CONVERGED:
+                sys.exit("demo: the converged run made %d requests, expected %d" % (converged, EXPECTED_CONVERGED))
+            connection = admin.state()["apps"][WIKI]["connection"]
+            if connection["status"] != "ENABLED":
+                sys.exit("demo: Legacy Wiki's provisioning connection is %s, expected ENABLED" % connection["status"])
+            print("Legacy Wiki's provisioning connection is %s." % connection["status"], flush=True)
     finally:
         emulator.stop()
 
