@@ -37,6 +37,7 @@ _STATUS_RE = re.compile(r"(?i)(?<![\w.])status\s+eq\b")
 _UNSAFE_HOST_CHARS = re.compile(r"[^A-Za-z0-9._-]")
 _APP_ID_RE = re.compile(r"^[A-Za-z0-9]{1,64}$")
 
+
 def valid_app_id(app_id):
     return isinstance(app_id, str) and _APP_ID_RE.match(app_id) is not None
 
