@@ -155,7 +155,8 @@ def main():
             run_playbook("read.yml", env)
 
             banner("Summary: the audit found %d apps to change (%d requests); the first run changed %d apps (%d "
-                   "requests); the second changed %d (%d requests: one listing for the filter, one for the labels, one per app (9), one connection read)" % (
+                   "requests); the second changed %d (%d requests: one listing for the filter, one for the labels, "
+                   "one per app (9), one connection read)" % (
                        changed_apps(audit), audited, changed_apps(first), applied, changed_apps(second), converged))
             if not changed_apps(first) or changed_apps(second) != 0:
                 sys.exit("demo: expected changes on the first run and none on the second")
