@@ -5,6 +5,7 @@
 #                     unit and integration tests (on the ansible-core of .venv)
 #   make test-matrix  unit and integration tests on each ansible-core of MATRIX_CORES, one venv each
 #   make docs         the HTML docsite in docs/build/html (fails on any warning)
+#   make role-specs   regenerate the role's capability options from the module's table
 #   make bench        the performance benchmark against the emulator (docs/docsite/rst/performance.rst)
 #   make bench-quick  the same with short windows and small sizes, for development
 
@@ -27,7 +28,7 @@ export PYTHONPATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 
 .PHONY: all venv link demo test sanity units integration build clean lint docs docs-lint changelog-lint importer \
-	test-matrix changelog bench bench-quick
+	test-matrix changelog bench bench-quick role-specs
 
 all: test
 
@@ -107,6 +108,11 @@ units: venv link
 
 integration: venv link
 	PATH=$(BIN):$$PATH $(BIN)/python -m pytest -n 2 tests/integration $(PYTEST_ARGS)
+
+# The role's capability options (roles/app_provisioning/meta/argument_specs.yml), generated from the module's table;
+# tests/unit/test_role_argument_specs.py fails when the file is not what this writes.
+role-specs: venv link
+	$(BIN)/python hacking/role_argument_specs.py
 
 # Full size by default (about 20 minutes: Okta's 60-second windows), and the charts go to the docs. bench-quick
 # uses 10-second windows and small sizes, for development (its figures are not the published ones). Run either on

@@ -86,6 +86,25 @@ def profile_argument_spec():
     )
 
 
+def connection_argument_spec():
+    """The options of okta_app_connection beyond the app: ``state``, ``profile`` and ``update_token``.
+
+    okta_app_connection takes them at the top level, okta_app_provisioning as the suboptions of ``connection``.
+    """
+    return dict(
+        state=dict(type="str", choices=list(STATES), default="enabled"),
+        profile=profile_argument_spec(),
+        update_token=dict(type="str", choices=list(UPDATE_TOKEN), default="on_create", no_log=False),
+    )
+
+
+def unsupported_message(app_id):
+    """The failure for a connection Okta reports as UNKNOWN."""
+    return ("Cannot manage the provisioning connection of app {0}: Okta reports it as UNKNOWN, which means this app "
+            "type has no provisioning support (or uses an authentication method the API does not expose). Provisioning "
+            "and its features cannot be set up for this app.".format(app_id))
+
+
 def _flat(profile):
     """``profile`` option values keyed by option name (rotation_mode lifted out of signing); None dropped."""
     if not profile:
@@ -302,3 +321,34 @@ def predicted(connection, the_plan):
         action = "deactivate" if after["status"] == "ENABLED" else "activate"
         links[action] = {"href": "{0}/lifecycle/{1}".format(href, action), "hints": {"allow": ["POST"]}}
     return result
+
+
+def write_connection(module, app_id, current, the_plan, **result):
+    """Make the requests of a changed ``the_plan`` in order and return the connection as it is afterwards.
+
+    ``module`` is the calling OktaModule: a refused request or an answer that does not hold what was sent fails
+    the task through it, with ``result`` added. A lifecycle call answers without a body, so after one the result
+    is the last known object with the new status.
+    """
+    path = connection_path(app_id)
+    result["app_id"] = app_id
+    answer = None
+    for call in the_plan.calls:
+        if call[0] == "POST":
+            answer = module.call("Cannot update the provisioning connection of app {0}".format(app_id),
+                                 module.client.post_json, path, call[1], {"activate": "true"} if call[2] else None,
+                                 **result)
+            missing = unapplied(the_plan.expected, answer)
+            if call[2] and (not isinstance(answer, dict) or answer.get("status") != "ENABLED"):
+                missing.append("status")
+            if missing:
+                module.fail_json(msg="Okta answered the update of the provisioning connection of app {0} without "
+                                     "applying {1}; nothing is reported as done.".format(app_id, ", ".join(missing)),
+                                 connection=answer, **dict(result, unapplied_settings=missing))
+        else:
+            module.call("Cannot {0} the provisioning connection of app {1}".format(call[0], app_id),
+                        module.client.post_json, "{0}/lifecycle/{1}".format(path, call[0]),
+                        hints=ACTIVATION_HINTS if call[0] == "activate" else None, **result)
+    if the_plan.calls[-1][0] != "POST":
+        answer = predicted(answer if isinstance(answer, dict) else current, the_plan)
+    return answer

@@ -185,6 +185,17 @@ def _option_spec(fld):
     return spec
 
 
+def feature_argument_spec(feature):
+    """The argument spec of one option holding the capabilities of ``feature`` only (no default, not required).
+
+    The suboptions are exactly those of ``capabilities`` for that feature's blocks, from the same table.
+    """
+    return {
+        "type": "dict",
+        "options": dict((f.name, _option_spec(f)) for f in _TABLE if f.name in FEATURE_BLOCKS[feature]),
+    }
+
+
 def capabilities_argument_spec():
     """Return a fresh argument spec dict holding the single option ``capabilities``.
 
@@ -229,9 +240,9 @@ def to_wire(params):
 # Input checks (before any request)
 # ---------------------------------------------------------------------------------------------------------------
 
-def _describe(option_path, wire_path):
-    """'capabilities.import_settings.schedule (importSettings.schedule)'."""
-    option = ".".join(("capabilities",) + tuple(option_path))
+def _describe(option_path, wire_path, root="capabilities"):
+    """'capabilities.import_settings.schedule (importSettings.schedule)'; ``root`` is the option holding them."""
+    option = ".".join((root,) + tuple(option_path))
     wire = ".".join(wire_path)
     if tuple(option_path) == tuple(wire_path):
         return option
@@ -265,33 +276,34 @@ def _check_leaf_value(fld, value, where, problems):
         problems.append("{0} is {1} characters long; Okta allows at most {2}".format(where, len(value), fld.max_length))
 
 
-def _check_input(fld, value, option_path, wire_path, problems):
+def _check_input(fld, value, option_path, wire_path, problems, root="capabilities"):
     if value is None:
         return
     option_path = option_path + (fld.name,)
     wire_path = wire_path + (fld.wire,)
-    where = _describe(option_path, wire_path)
+    where = _describe(option_path, wire_path, root)
     if fld.children:
         if not isinstance(value, Mapping):
             problems.append("{0} must be a dictionary, got {1!r}".format(where, value))
             return
         for child in fld.children:
-            _check_input(child, value.get(child.name), option_path, wire_path, problems)
+            _check_input(child, value.get(child.name), option_path, wire_path, problems, root)
     else:
         _check_leaf_value(fld, value, where, problems)
 
 
-def input_problems(feature, params):
+def input_problems(feature, params, root="capabilities"):
     """Problems with the user's input that can be judged before any request. An empty list means fine.
 
-    ``params`` is the validated value of the ``capabilities`` option (option spelling, None for unset).
+    ``params`` is the validated value of the ``capabilities`` option (option spelling, None for unset); ``root``
+    names the option in the sentences (``user_provisioning`` in okta_app_provisioning).
     """
     if feature not in FEATURES:
         return ["feature must be one of {0}, got {1!r}".format(", ".join(FEATURES), feature)]
     if params is None:
         params = {}
     if not isinstance(params, Mapping):
-        return ["capabilities must be a dictionary, got {0!r}".format(params)]
+        return ["{0} must be a dictionary, got {1!r}".format(root, params)]
 
     problems = []
     own = FEATURE_BLOCKS[feature]
@@ -302,14 +314,14 @@ def input_problems(feature, params):
         foreign_named = True
         owner = [f for f in FEATURES if fld.name in FEATURE_BLOCKS[f]][0]
         problems.append("{0} does not belong to {1}; it is {2} {3} block".format(
-            _describe((fld.name,), (fld.wire,)), feature, _article(owner), owner))
+            _describe((fld.name,), (fld.wire,), root), feature, _article(owner), owner))
 
     own_fields = [f for f in _TABLE if f.name in own]
     for fld in own_fields:
-        _check_input(fld, params.get(fld.name), (), (), problems)
+        _check_input(fld, params.get(fld.name), (), (), problems, root)
 
     if not foreign_named and not _to_wire(own_fields, params):
-        problems.append("capabilities sets no value; name at least one setting to manage")
+        problems.append("{0} sets no value; name at least one setting to manage".format(root))
     return problems
 
 
@@ -481,7 +493,7 @@ def _option_path_of(wire_path):
     return tuple(names)
 
 
-def _check_body(fld, value, wire_path, problems):
+def _check_body(fld, value, wire_path, problems, root="capabilities"):
     where = ".".join(wire_path)
     if fld.children:
         if not isinstance(value, Mapping):
@@ -490,10 +502,10 @@ def _check_body(fld, value, wire_path, problems):
         children = fld.child_by_wire
         for key, item in value.items():
             if key in children:
-                _check_body(children[key], item, wire_path + (key,), problems)
+                _check_body(children[key], item, wire_path + (key,), problems, root)
         for key in fld.required:
             if key not in value:
-                option = "capabilities." + ".".join(_option_path_of(wire_path + (key,)))
+                option = root + "." + ".".join(_option_path_of(wire_path + (key,)))
                 problems.append("{0} would be sent without {1}, which Okta's schema requires: Okta's current settings "
                                 "have none to keep, so set {2} as well".format(where, key, option))
         return
@@ -505,12 +517,13 @@ def _check_body(fld, value, wire_path, problems):
         problems.append("{0} is {1} characters long; Okta's schema allows 1 to {2}".format(where, len(value), fld.max_length))
 
 
-def body_problems(feature, body):
+def body_problems(feature, body, root="capabilities"):
     """Problems that would make the merged PUT body invalid against Okta's schema for ``feature``.
 
     Only what can be judged after the merge: a schedule import without ``expression``, a ``username``
     without ``usernameFormat``, a missing required top-level block, or a wrong type or value coming from
-    Okta's current settings. The body is checked exactly as given (pass ``plan(...).body``).
+    Okta's current settings. The body is checked exactly as given (pass ``plan(...).body``). ``root`` names the
+    option holding the capabilities in the sentences.
     """
     if feature not in FEATURES:
         return ["feature must be one of {0}, got {1!r}".format(", ".join(FEATURES), feature)]
@@ -520,11 +533,11 @@ def body_problems(feature, body):
     own = [_BY_NAME[name] for name in FEATURE_BLOCKS[feature]]
     for fld in own:
         if fld.wire in body:
-            _check_body(fld, body[fld.wire], (fld.wire,), problems)
+            _check_body(fld, body[fld.wire], (fld.wire,), problems, root)
         elif fld.wire in _FEATURE_REQUIRED[feature]:
             problems.append("the {0} body would be sent without {1}, which Okta's schema requires: Okta's current "
-                            "settings have none to keep, so set at least one value under capabilities.{2}".format(
-                                feature, fld.wire, fld.name))
+                            "settings have none to keep, so set at least one value under {3}.{2}".format(
+                                feature, fld.wire, fld.name, root))
     return problems
 
 
@@ -615,3 +628,33 @@ def read_features(client, app_id, name=None):
             raise
         return FeaturesRead([], problem, exc)
     return FeaturesRead(body if isinstance(body, list) else [body])
+
+
+def not_offered_message(subject, feature, read):
+    """The failure for an app whose features list lacks ``feature`` (``read`` is its FeaturesRead)."""
+    offered = sorted(str(f.get("name")) for f in read.features if isinstance(f, Mapping))
+    return "Cannot configure {0}: this app does not offer {1} (it offers {2}).".format(
+        subject, feature, ", ".join(offered) or "no provisioning feature")
+
+
+def write_feature(module, app_id, feature, outcome, desired, **result):
+    """PUT ``outcome.body`` (a changed :class:`Plan`) as ``feature`` of the app and check Okta's answer.
+
+    ``module`` is the calling OktaModule (its ``call`` and ``fail_json`` fail the task, with ``result`` added);
+    returns Okta's answer, which holds every leaf of ``desired``, or fails the task naming the ones it does not.
+    """
+    result["app_id"] = app_id
+    subject = "{0} of app {1}".format(feature, app_id)
+    updated = module.call("Cannot update {0}".format(subject), module.client.put_json,
+                          features_path(app_id, feature), outcome.body, hints=provisioning_hints(),
+                          not_found="app {0} was not found, or it does not offer {1}; check app_id".format(
+                              app_id, feature), **result)
+    returned = updated.get("capabilities") if isinstance(updated, Mapping) else None
+    missing = unapplied(desired, returned)
+    if missing:
+        module.fail_json(
+            msg="Okta answered the update of {0} with success but did not apply {1}; the feature was not changed "
+                "as asked. Read it back with oktaops.okta.okta_app_feature_info and check the app's provisioning "
+                "settings.".format(subject, ", ".join(missing)),
+            unapplied_settings=missing, feature=updated, **result)
+    return updated

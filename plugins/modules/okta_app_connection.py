@@ -212,10 +212,19 @@ connection:
     _links:
       description: Okta's links (C(self), C(activate) or C(deactivate), and C(authorize) for OAuth 2.0 consent).
       type: dict
-changes:
+changed_settings:
   description:
     - What differed and was (or, in check mode, would be) changed, in Okta's spelling. V(profile.token) means the
-      token was (would be) sent.
+      token was (would be) sent. The same key, with the same meaning, as in M(oktaops.okta.okta_app_feature).
+  returned: success
+  type: list
+  elements: str
+  sample: [status, baseUrl, profile.token]
+  version_added: 0.2.0
+changes:
+  description:
+    - The same list as RV(changed_settings), under its former name.
+    - Deprecated, and removed in a release after 0.2.0; use RV(changed_settings).
   returned: success
   type: list
   elements: str
@@ -239,29 +248,19 @@ diff:
 """
 
 from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
-    ACTIVATION_HINTS,
-    STATES,
-    UPDATE_TOKEN,
-    connection_path,
+    connection_argument_spec,
     input_problems,
     is_unsupported,
     plan,
     predicted,
-    profile_argument_spec,
     read_connection,
-    unapplied,
+    unsupported_message,
+    write_connection,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
 
 
-def unsupported_message(app_id):
-    return ("Cannot manage the provisioning connection of app {0}: Okta reports it as UNKNOWN, which means this app "
-            "type has no provisioning support (or uses an authentication method the API does not expose). Provisioning "
-            "and its features cannot be set up for this app.".format(app_id))
-
-
 def run(module, app_id):
-    path = connection_path(app_id)
     current = module.call("Cannot read the provisioning connection of app {0}".format(app_id), read_connection,
                           module.client, app_id, not_found="app {0} was not found; check app_id".format(app_id),
                           app_id=app_id)
@@ -269,45 +268,22 @@ def run(module, app_id):
         module.fail_json(msg=unsupported_message(app_id), app_id=app_id, connection=current)
 
     the_plan = plan(current, module.params["state"], module.params["profile"], module.params["update_token"])
-    result = dict(changed=the_plan.changed, app_id=app_id, changes=the_plan.changes, token_sent=the_plan.send_token)
+    result = dict(changed=the_plan.changed, app_id=app_id, changed_settings=list(the_plan.changes),
+                  changes=list(the_plan.changes), token_sent=the_plan.send_token)
     if module._diff:
         result["diff"] = dict(before=the_plan.before, after=the_plan.after)
     if not the_plan.changed or module.check_mode:
         result["connection"] = predicted(current, the_plan) if the_plan.changed else current
         module.exit_json(**result)
 
-    answer = None
-    for call in the_plan.calls:
-        if call[0] == "POST":
-            answer = module.call("Cannot update the provisioning connection of app {0}".format(app_id),
-                                 module.client.post_json, path, call[1], {"activate": "true"} if call[2] else None,
-                                 app_id=app_id, changes=the_plan.changes)
-            missing = unapplied(the_plan.expected, answer)
-            if call[2] and (not isinstance(answer, dict) or answer.get("status") != "ENABLED"):
-                missing.append("status")
-            if missing:
-                module.fail_json(msg="Okta answered the update of the provisioning connection of app {0} without "
-                                     "applying {1}; nothing is reported as done.".format(app_id, ", ".join(missing)),
-                                 app_id=app_id, connection=answer)
-        else:
-            module.call("Cannot {0} the provisioning connection of app {1}".format(call[0], app_id),
-                        module.client.post_json, "{0}/lifecycle/{1}".format(path, call[0]),
-                        hints=ACTIVATION_HINTS if call[0] == "activate" else None,
-                        app_id=app_id, changes=the_plan.changes)
-    if the_plan.calls[-1][0] != "POST":
-        # a lifecycle call answers 204 without a body: the result is the last known object with the new status
-        answer = predicted(answer if isinstance(answer, dict) else current, the_plan)
-    result["connection"] = answer
+    result["connection"] = write_connection(module, app_id, current, the_plan, changes=the_plan.changes,
+                                            changed_settings=the_plan.changes)
     module.exit_json(**result)
 
 
 def main():
     module = OktaModule(
-        argument_spec=dict(
-            state=dict(type="str", choices=list(STATES), default="enabled"),
-            profile=profile_argument_spec(),
-            update_token=dict(type="str", choices=list(UPDATE_TOKEN), default="on_create", no_log=False),
-        ),
+        argument_spec=connection_argument_spec(),
         writes=True,
         supports_check_mode=True,
     )

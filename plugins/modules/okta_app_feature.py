@@ -377,14 +377,14 @@ from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     body_problems,
     capabilities_argument_spec,
     diff_view,
-    features_path,
     input_problems,
+    not_offered_message,
     okta_spelling,
     plan,
     provisioning_hints,
     read_features,
     to_wire,
-    unapplied,
+    write_feature,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
 
@@ -410,9 +410,7 @@ def main():
                          app_id=app_id, **extra)
     current = read.find(feature)
     if current is None:
-        module.fail_json(msg="Cannot configure {0}: this app does not offer {1} (it offers {2}).".format(
-            subject, feature, ", ".join(sorted(str(f.get("name")) for f in read.features if isinstance(f, dict)))
-            or "no provisioning feature"), app_id=app_id)
+        module.fail_json(msg=not_offered_message(subject, feature, read), app_id=app_id)
     if not isinstance(current.get("capabilities", {}), (dict, type(None))):
         module.fail_json(msg="Cannot read {0}: Okta's answer is not a feature object.".format(subject), app_id=app_id)
 
@@ -433,18 +431,7 @@ def main():
         result["feature"] = dict(current, capabilities=okta_spelling(outcome.after, current.get("capabilities")))
         module.exit_json(**result)
 
-    updated = module.call("Cannot update {0}".format(subject), module.client.put_json,
-                          features_path(app_id, feature), outcome.body, hints=provisioning_hints(),
-                          not_found="app {0} was not found, or it does not offer {1}; check app_id".format(
-                              app_id, feature), app_id=app_id)
-    returned = updated.get("capabilities") if isinstance(updated, dict) else None
-    missing = unapplied(desired, returned)
-    if missing:
-        module.fail_json(
-            msg="Okta answered the update of {0} with success but did not apply {1}; the feature was not changed "
-                "as asked. Read it back with oktaops.okta.okta_app_feature_info and check the app's provisioning "
-                "settings.".format(subject, ", ".join(missing)),
-            app_id=app_id, unapplied_settings=missing, feature=updated)
+    updated = write_feature(module, app_id, feature, outcome, desired)
     result["feature"] = updated
     module.exit_json(**result)
 

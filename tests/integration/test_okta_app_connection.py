@@ -100,6 +100,7 @@ def test_enable_without_a_change_only_activates(emu, play):
     run = play([task(args)])
     assert run.rc == 0, run.stdout
     assert run.status(0) == "changed" and run[0]["changes"] == ["status"] and run[0]["token_sent"] is False
+    assert run[0]["changed_settings"] == ["status"], "the key shared with okta_app_feature"
     assert [c for c in calls(emu) if c[1] != "/api/v1/apps"] == [
         ("GET", "/", None, False), ("POST", "/lifecycle/activate", None, False)]
     conn, sets = held(emu, LEGACY_WIKI)

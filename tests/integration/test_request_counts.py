@@ -7,6 +7,8 @@ Each test runs one task through ansible-playbook and counts what the emulator lo
 
 - okta_app_feature: 1 request with nothing to change, 2 with a change, 1 in check mode;
 - okta_app_feature_info: 1 request, with or without ``feature``;
+- okta_app_provisioning: 1 request with nothing to change (2 with ``connection``), one write per change, only the
+  reads in check mode;
 - ``app_label``: one more request per page of label matches, asked with the largest page size (``limit=200``).
 
 The benchmark (``make bench``, docs/docsite/rst/performance.rst) publishes the same figures.
@@ -138,3 +140,44 @@ def test_feature_by_label_adds_the_lookup_pages_and_nothing_else(emu, play):
     assert [(entry["method"], entry["path"]) for entry in requests[3:]] == [
         ("GET", FEATURES_PATH.format(app_id)), ("PUT", FEATURE_PATH.format(app_id, USER))]
     assert held(emu, app_id)["update"]["profile"] == change["update"]["profile"]
+
+
+PROVISIONING = "oktaops.okta.okta_app_provisioning"
+CONNECTION_PATH = "/api/v1/apps/{0}/connections/default"
+
+
+@pytest.mark.parametrize("with_connection", [False, True], ids=["features", "features-and-connection"])
+def test_provisioning_with_nothing_to_change_makes_one_request_two_with_connection(emu, play, with_connection):
+    args = {"app_id": SLACK, "user_provisioning": same_as_held(emu, SLACK)}
+    if with_connection:
+        args["connection"] = {"state": "enabled"}
+    before = emu.state()["apps"][SLACK]
+    run = play([{PROVISIONING: args}])
+    assert run.rc == 0, run.stdout
+    assert run.status(0) == "ok"
+    expected = [("GET", FEATURES_PATH.format(SLACK), 200)]
+    if with_connection:
+        expected.insert(0, ("GET", CONNECTION_PATH.format(SLACK), 200))
+    assert logged(emu) == expected
+    assert emu.state()["apps"][SLACK] == before
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["real", "check-mode"])
+def test_provisioning_with_a_change_adds_one_write_and_check_mode_only_reads(emu, play, check):
+    change = a_change(emu, SLACK)
+    run = play([{PROVISIONING: {"app_id": SLACK, "user_provisioning": change}}], check=check)
+    assert run.rc == 0, run.stdout
+    assert run.status(0) == "changed"
+    expected = [("GET", FEATURES_PATH.format(SLACK), 200)]
+    if not check:
+        expected.append(("PUT", FEATURE_PATH.format(SLACK, USER), 200))
+    assert logged(emu) == expected
+
+
+def test_provisioning_by_label_adds_the_lookup_pages_and_nothing_else(emu, play):
+    app_id = add_paged_apps(emu, 2 * PAGE_SIZE + 1)
+    run = play([{PROVISIONING: {"app_label": PAGED_LABEL, "user_provisioning": same_as_held(emu, app_id)}}])
+    assert run.rc == 0, run.stdout
+    requests = emu.requests()
+    assert_label_lookup(requests, PAGED_LABEL, 3)
+    assert [(entry["method"], entry["path"]) for entry in requests[3:]] == [("GET", FEATURES_PATH.format(app_id))]

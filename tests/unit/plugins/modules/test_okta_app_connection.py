@@ -43,7 +43,7 @@ def test_enable_only_is_one_lifecycle_call(rsps, run):
     rsps.get(CONNECTION, json=DISABLED)
     rsps.post(CONNECTION + "/lifecycle/activate", status=204)
     rc, result = run(state="enabled")
-    assert rc == 0 and result["changed"] and result["changes"] == ["status"]
+    assert rc == 0 and result["changed"] and result["changes"] == result["changed_settings"] == ["status"]
     assert [(c.request.method, c.request.url) for c in rsps.calls] == [
         ("GET", CONNECTION), ("POST", CONNECTION + "/lifecycle/activate")]
     assert result["connection"]["status"] == "ENABLED"
