@@ -285,7 +285,8 @@ def require_ok(run, what):
     if run["rc"] != 0:
         with open(os.path.join(run["workdir"], "output.txt")) as handle:
             tail = handle.read()[-3000:]
-        raise SystemExit("{0}: ansible-playbook failed (rc {1}); see {2}\n{3}".format(what, run["rc"], run["workdir"], tail))
+        raise SystemExit("{0}: ansible-playbook failed (rc {1}); see {2}\n{3}".format(
+            what, run["rc"], run["workdir"], tail))
 
 
 def spread(values):
@@ -662,8 +663,8 @@ def measure_controller(runner, count, limit, window, forks):
 
 # -- report --------------------------------------------------------------------------------------------------
 
-def ratio_row(label, figure, ratio, target, met, notes=()):
-    return dict(label=label, figure=figure, ratio="" if ratio is None else "{0:.2f}".format(ratio),
+def ratio_row(label, figure, ratio, target, met, notes=(), digits=2):
+    return dict(label=label, figure=figure, ratio="" if ratio is None else "{0:.{1}f}".format(ratio, digits),
                 target=target, met=met, notes=list(notes))
 
 
@@ -697,7 +698,7 @@ def report_rows(report):
         rows.append(ratio_row("1. Org audit: role against the 0.1.0 layout",
                               "{0:.1f} s against {1:.1f} s".format(role["seconds"], old["seconds"]),
                               audit["against_010"], "<= {0:.2f}".format(TARGETS["audit_against_010"]),
-                              audit["against_010"] <= TARGETS["audit_against_010"]))
+                              audit["against_010"] <= TARGETS["audit_against_010"], digits=3))
     inv = report.get("inventory_run")
     if inv:
         rows.append(ratio_row("2. okta_apps inventory, {0} hosts, forks {1}, okta_app_provisioning ({2}/{3} s)".format(
@@ -775,7 +776,8 @@ def rst_table(report):
     for item in report_rows(report):
         met = "" if item["met"] is None else ("yes" if item["met"] else "no")
         lines.append("   * - " + item["label"])
-        lines.extend("     - " + (cell or " ") for cell in (item["figure"], item["ratio"], item["target"], met))
+        cells = (item["figure"], item["ratio"], item["target"], met)
+        lines.extend(("     - " + cell) if cell else "     -" for cell in cells)
     return "\n".join(lines) + "\n"
 
 
@@ -907,6 +909,8 @@ def parse_args():
     parser.add_argument("--chart", default=None, help="also copy the chart of measurement 1 to this path")
     parser.add_argument("--controller-chart", default=None, help="also copy the chart of measurement 4d to this path")
     parser.add_argument("--collections-path", default=os.path.join(ROOT, ".build", "collections"))
+    parser.add_argument("--table-from", default=None, metavar="RESULTS_JSON",
+                        help="print the table (and write table.rst beside it) of an earlier run's results.json")
     args = parser.parse_args()
     for key, value in (QUICK if args.quick else FULL).items():
         if getattr(args, key) is None:
@@ -921,6 +925,13 @@ def parse_args():
 
 def main():
     args = parse_args()
+    if args.table_from:
+        with open(args.table_from) as handle:
+            report = json.load(handle)
+        print(table(report))
+        with open(os.path.join(os.path.dirname(args.table_from), "table.rst"), "w") as handle:
+            handle.write(rst_table(report))
+        return
     link = os.path.join(args.collections_path, "ansible_collections", "oktaops", "okta")
     if not os.path.isdir(link):
         raise SystemExit("{0} does not hold the collection: run 'make link' first".format(link))
