@@ -114,7 +114,7 @@ integration: venv link
 role-specs: venv link
 	$(BIN)/python hacking/role_argument_specs.py
 
-# Full size by default (about 20 minutes: Okta's 60-second windows), and the charts go to the docs. bench-quick
+# Full size by default (about half an hour: Okta's 60-second windows), and the charts go to the docs. bench-quick
 # uses 10-second windows and small sizes, for development (its figures are not the published ones). Run either on
 # a quiet machine: the figures are wall-clock times. Other sizes: bench/run_bench.py --help.
 BENCH_ARGS ?= --chart docs/docsite/rst/performance_org_audit.png \

@@ -27,7 +27,7 @@ answered in the first window and each further B in one more window, so R request
 ``floor(R) = (ceil(R / B) - 1) * W`` seconds (0 for R <= B). R counts the requests answered in the bucket that
 limits the run (``/api/v1/apps*``; 429 answers consume nothing and are counted apart).
 
-``make bench`` runs everything at full size (about 20 minutes: the 60-second windows are Okta's); ``make
+``make bench`` runs everything at full size (about half an hour; the 60-second windows are Okta's); ``make
 bench-quick`` (``--quick``) uses 10-second windows, smaller orgs and one round, for development only: its
 figures are not the published ones. Results go to ``bench/results/`` (JSON, table, charts, playbook output).
 """
@@ -692,8 +692,8 @@ def report_rows(report):
                               role["floor_ratio"] is not None and role["floor_ratio"] <= TARGETS["audit_floor"],
                               limited_notes(role, "role")))
         rows.append(ratio_row("1. Org audit, 0.1.0 layout (beside)",
-                              "{0:.1f} s (floor {1:.0f} s), {2} requests".format(old["seconds"], old["floor"],
-                                                                              old["requests"]),
+                              "{0:.1f} s (floor {1:.0f} s), {2} requests".format(
+                                  old["seconds"], old["floor"], old["requests"]),
                               old["floor_ratio"], "(beside)", None, limited_notes(old, "0.1.0 layout")))
         rows.append(ratio_row("1. Org audit: role against the 0.1.0 layout",
                               "{0:.1f} s against {1:.1f} s".format(role["seconds"], old["seconds"]),
@@ -819,8 +819,8 @@ def chart_audit(audit, path):
         limited = [t for t, _m, status in fig_side["timeline"] if status == 429]
         axis.step([0] + answered + [fig_side["seconds"]], [0] + list(range(1, len(answered) + 1)) + [len(answered)],
                   where="post", color=colour, linewidth=1.6,
-                  label="{0}: {1} requests, {2} x 429, {3:.0f} s".format(name, fig_side["requests"],
-                                                                        fig_side["rate_limited"], fig_side["seconds"]))
+                  label="{0}: {1} requests, {2} x 429, {3:.0f} s".format(
+                      name, fig_side["requests"], fig_side["rate_limited"], fig_side["seconds"]))
         if limited:
             counts = [sum(1 for t in answered if t <= when) for when in limited]
             axis.plot(limited, counts, "x", color=colour, markersize=6)
@@ -918,8 +918,8 @@ def parse_args():
     args.only = {part.strip() for part in args.only.split(",") if part.strip()}
     unknown = args.only - set(MEASUREMENTS)
     if unknown:
-        parser.error("unknown measurement(s) {0}; choose from {1}".format(", ".join(sorted(unknown)),
-                                                                         ", ".join(MEASUREMENTS)))
+        parser.error("unknown measurement(s) {0}; choose from {1}".format(
+            ", ".join(sorted(unknown)), ", ".join(MEASUREMENTS)))
     return args
 
 
@@ -955,8 +955,8 @@ def main():
         ("4c", "converge", "4c. converging {0.apps} apps, {0.repeat} rounds",
          lambda: measure_converge(runner, args.apps, args.repeat)),
         ("4d", "controller", "4d. controller overhead: {0.cpu_apps} hosts, {0.cpu_forks} forks, {0.cpu_limit} per "
-         "{0.cpu_window} s", lambda: measure_controller(runner, args.cpu_apps, args.cpu_limit, args.cpu_window,
-                                                       args.cpu_forks)),
+         "{0.cpu_window} s",
+         lambda: measure_controller(runner, args.cpu_apps, args.cpu_limit, args.cpu_window, args.cpu_forks)),
     )
     try:
         for number, key, title, measure in steps:
