@@ -10,6 +10,7 @@ import json
 import os
 
 import pytest
+import responses
 
 from ansible_collections.oktaops.okta.tests.utils.module_args import patch_module_args, reset_warnings
 from ansible_collections.oktaops.okta.tests.utils import skip_guard
@@ -50,3 +51,32 @@ def run_module(capsys, monkeypatch):
 
     run.stdout = ""
     return run
+
+
+@pytest.fixture
+def rsps():
+    """The module's HTTP, mocked with ``responses``; requests nobody registered fail the call."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+@pytest.fixture
+def module_runner(run_module):
+    """Return ``runner(main, fixed=None, defaults=None, secrets=())``, which makes a module's ``run(**args)``.
+
+    ``fixed`` options are always sent (a test cannot override them), ``defaults`` only when the test does not give
+    them; every run asserts that none of ``secrets`` was printed, whatever the outcome.
+    """
+
+    def runner(main, fixed=None, defaults=None, secrets=()):
+        def run(**args):
+            args = dict(defaults or {}, **args)
+            args.update(fixed or {})
+            result = run_module(main, args)
+            for secret in secrets:
+                assert secret not in run_module.stdout
+            return result
+
+        return run
+
+    return runner

@@ -87,12 +87,6 @@ def plugin_loader():
     set_controller(WAS_CONTROLLER)
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
 class Run(object):
     def __init__(self, inventory, plugin, warnings):
         self.inventory = inventory

@@ -12,7 +12,6 @@ import os
 
 import pytest
 import requests
-import responses
 import yaml
 from responses import matchers
 
@@ -54,12 +53,6 @@ def fake_time():
 @pytest.fixture
 def retries_seen():
     return []
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import email.utils
 import os
 
 import pytest
-import responses
 from responses import matchers
 
 
@@ -81,12 +80,6 @@ def sleeps(monkeypatch):
 
     monkeypatch.setattr(_settings, "OktaClient", build)
     return waits
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 def info(run_module, **args):

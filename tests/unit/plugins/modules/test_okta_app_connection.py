@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import responses
 
 from ansible_collections.oktaops.okta.plugins.modules import okta_app_connection
 
@@ -23,20 +22,8 @@ DISABLED = {"status": "DISABLED", "authScheme": "TOKEN", "baseUrl": "https://sci
 
 
 @pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def run(run_module):
-    def run_connection(**args):
-        args.update(org_url=ORG, api_token=TOKEN, app_id=APP)
-        result = run_module(okta_app_connection.main, args)
-        assert TOKEN not in run_module.stdout and SCIM_TOKEN not in run_module.stdout
-        return result
-
-    return run_connection
+def run(module_runner):
+    return module_runner(okta_app_connection.main, fixed=dict(org_url=ORG, api_token=TOKEN, app_id=APP), secrets=(TOKEN, SCIM_TOKEN))
 
 
 def test_enable_only_is_one_lifecycle_call(rsps, run):

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import pytest
-import responses
 
 from ansible_collections.oktaops.okta.plugins.modules import okta_app_connection_info
 
@@ -18,19 +17,9 @@ CONNECTION = ORG + "/api/v1/apps/{0}/connections/default".format(APP)
 
 
 @pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def run(run_module):
-    def run_info():
-        result = run_module(okta_app_connection_info.main, dict(org_url=ORG, api_token=TOKEN, app_id=APP))
-        assert TOKEN not in run_module.stdout
-        return result
-
-    return run_info
+def run(module_runner):
+    return module_runner(okta_app_connection_info.main, fixed=dict(org_url=ORG, api_token=TOKEN, app_id=APP),
+                         secrets=(TOKEN,))
 
 
 @pytest.mark.parametrize("connection,supported,enabled", [

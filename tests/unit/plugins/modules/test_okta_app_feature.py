@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import responses
 
 from ansible_collections.oktaops.okta.plugins.modules import okta_app_feature
 
@@ -28,18 +27,12 @@ def okta_error(summary, causes=()):
 
 
 @pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+def run(module_runner):
+    run_with = module_runner(okta_app_feature.main, fixed=dict(org_url=ORG, api_token=TOKEN, app_id=APP),
+                             secrets=(TOKEN,))
 
-
-@pytest.fixture
-def run(run_module):
     def run_feature(feature="USER_PROVISIONING", capabilities=None, **args):
-        args.update(org_url=ORG, api_token=TOKEN, app_id=APP, feature=feature, capabilities=capabilities or CHANGE)
-        result = run_module(okta_app_feature.main, args)
-        assert TOKEN not in run_module.stdout
-        return result
+        return run_with(feature=feature, capabilities=capabilities or CHANGE, **args)
 
     return run_feature
 

@@ -34,22 +34,8 @@ def query(call):
 
 
 @pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def run(run_module):
-    def run_info(**args):
-        args.setdefault("org_url", ORG)
-        args.setdefault("api_token", TOKEN)
-        result = run_module(okta_app_info.main, args)
-        assert TOKEN not in run_module.stdout
-        assert SECRET not in run_module.stdout
-        return result
-
-    return run_info
+def run(module_runner):
+    return module_runner(okta_app_info.main, defaults=dict(org_url=ORG, api_token=TOKEN), secrets=(TOKEN, SECRET))
 
 
 def paged(rsps, apps, size=200):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import responses
 
 from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import connection_argument_spec
 from ansible_collections.oktaops.okta.plugins.module_utils._features import feature_argument_spec
@@ -38,20 +37,8 @@ PROFILE_ON = {"update": {"profile": {"status": "ENABLED"}}}
 
 
 @pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def run(run_module):
-    def run_provisioning(**args):
-        args.update(org_url=ORG, api_token=TOKEN, app_id=APP)
-        result = run_module(okta_app_provisioning.main, args)
-        assert TOKEN not in run_module.stdout and SCIM_TOKEN not in run_module.stdout
-        return result
-
-    return run_provisioning
+def run(module_runner):
+    return module_runner(okta_app_provisioning.main, fixed=dict(org_url=ORG, api_token=TOKEN, app_id=APP), secrets=(TOKEN, SCIM_TOKEN))
 
 
 def sent(rsps):
