@@ -635,3 +635,31 @@ def not_offered_message(subject, feature, read):
     offered = sorted(str(f.get("name")) for f in read.features if isinstance(f, Mapping))
     return "Cannot configure {0}: this app does not offer {1} (it offers {2}).".format(
         subject, feature, ", ".join(offered) or "no provisioning feature")
+
+
+@dataclass(frozen=True)
+class FeaturePlan:
+    """One feature planned from a features read: Okta's feature object, the :class:`Plan`, or why it cannot be."""
+
+    current: dict | None
+    outcome: Plan | None
+    problem: str | None = None
+
+
+def plan_feature(read, feature, desired, subject, root="capabilities"):
+    """Plan ``feature`` of a :class:`FeaturesRead` towards ``desired`` (wire capabilities), before any write.
+
+    ``problem`` is the failure to report instead when the app does not offer the feature, Okta's answer is not a
+    feature object, or the body a change would send misses what Okta's schema requires.
+    """
+    current = read.find(feature)
+    if current is None:
+        return FeaturePlan(None, None, not_offered_message(subject, feature, read))
+    if not isinstance(current.get("capabilities", {}), (Mapping, type(None))):
+        return FeaturePlan(current, None, "Cannot read {0}: Okta's answer is not a feature object.".format(subject))
+    outcome = plan(current.get("capabilities"), desired)
+    problems = body_problems(feature, outcome.body, root=root) if outcome.changed else []
+    if problems:
+        return FeaturePlan(current, outcome, "Cannot update {0}: the settings would be incomplete: {1}.".format(
+            subject, "; ".join(problems)))
+    return FeaturePlan(current, outcome)

@@ -374,13 +374,11 @@ diff:
 from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     FEATURES,
     PROVISIONING_UNSUPPORTED,
-    body_problems,
     capabilities_argument_spec,
     diff_view,
     input_problems,
-    not_offered_message,
     okta_spelling,
-    plan,
+    plan_feature,
     provisioning_hints,
     read_features,
     to_wire,
@@ -408,24 +406,16 @@ def main():
         extra = dict(provisioning_supported=False) if read.problem == PROVISIONING_UNSUPPORTED else {}
         module.fail_okta("Cannot configure {0}".format(subject), read.error, hints=provisioning_hints(),
                          app_id=app_id, **extra)
-    current = read.find(feature)
-    if current is None:
-        module.fail_json(msg=not_offered_message(subject, feature, read), app_id=app_id)
-    if not isinstance(current.get("capabilities", {}), (dict, type(None))):
-        module.fail_json(msg="Cannot read {0}: Okta's answer is not a feature object.".format(subject), app_id=app_id)
-
-    outcome = plan(current.get("capabilities"), desired)
+    planned = plan_feature(read, feature, desired, subject)
+    if planned.problem:
+        module.fail_json(msg=planned.problem, app_id=app_id)
+    current, outcome = planned.current, planned.outcome
     result = dict(changed=outcome.changed, app_id=app_id, feature=current,
                   changed_settings=list(outcome.changed_paths))
     if module._diff:
         result["diff"] = diff_view(outcome)
     if not outcome.changed:
         module.exit_json(**result)
-
-    problems = body_problems(feature, outcome.body)
-    if problems:
-        module.fail_json(msg="Cannot update {0}: the settings would be incomplete: {1}.".format(
-            subject, "; ".join(problems)), app_id=app_id)
 
     if module.check_mode:
         result["feature"] = dict(current, capabilities=okta_spelling(outcome.after, current.get("capabilities")))

@@ -430,12 +430,10 @@ from ansible_collections.oktaops.okta.plugins.module_utils._app_connection impor
 from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     FEATURES,
     PROVISIONING_UNSUPPORTED,
-    body_problems,
     feature_argument_spec,
     input_problems as feature_problems,
-    not_offered_message,
     okta_spelling,
-    plan as feature_plan,
+    plan_feature,
     provisioning_hints,
     read_features,
     to_wire,
@@ -527,17 +525,11 @@ class Run(object):
         self.result["features"] = dict(self.features)
         for feature, desired in self.desired.items():
             subject = "{0} of app {1}".format(feature, app_id)
-            current = read.find(feature)
-            if current is None:
-                self.fail(not_offered_message(subject, feature, read))
-            if not isinstance(current.get("capabilities", {}), (dict, type(None))):
-                self.fail("Cannot read {0}: Okta's answer is not a feature object.".format(subject))
-            outcome = feature_plan(current.get("capabilities"), desired)
+            planned = plan_feature(read, feature, desired, subject, root=FEATURE_OPTIONS[feature])
+            if planned.problem:
+                self.fail(planned.problem)
+            current, outcome = planned.current, planned.outcome
             if outcome.changed:
-                problems = body_problems(feature, outcome.body, root=FEATURE_OPTIONS[feature])
-                if problems:
-                    self.fail("Cannot update {0}: the settings would be incomplete: {1}.".format(
-                        subject, "; ".join(problems)))
                 self.result["features"][feature] = dict(
                     current, capabilities=okta_spelling(outcome.after, current.get("capabilities")))
             self.feature_plans[feature] = outcome

@@ -870,3 +870,45 @@ def test_okta_spelling_follows_okta_answer():
     like = {"importSettings": {"username": {"userNameFormat": "CUSTOM"}}}
     assert okta_spelling(caps, like) == {"importSettings": {"username": {"userNameFormat": "EMAIL"}}}
     assert okta_spelling(caps, {}) is caps
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# plan_feature: one feature planned from a features read, shared by okta_app_feature and okta_app_provisioning
+# ---------------------------------------------------------------------------------------------------------------
+
+def _read(*features):
+    return caps.FeaturesRead(list(features))
+
+
+def test_plan_feature_plans_an_offered_feature():
+    current = {"name": "USER_PROVISIONING", "capabilities": {"update": {"profile": {"status": "DISABLED"}}}}
+    planned = caps.plan_feature(_read(current), "USER_PROVISIONING", {"update": {"profile": {"status": "ENABLED"}}},
+                                "USER_PROVISIONING of app 0oa1")
+    assert planned.problem is None and planned.current is current
+    assert planned.outcome.changed and planned.outcome.changed_paths == ["update.profile.status"]
+
+
+def test_plan_feature_names_a_feature_the_app_does_not_offer():
+    planned = caps.plan_feature(_read({"name": "USER_PROVISIONING", "capabilities": {}}), "INBOUND_PROVISIONING",
+                                {"importRules": {}}, "INBOUND_PROVISIONING of app 0oa1")
+    assert planned.outcome is None
+    assert planned.problem == ("Cannot configure INBOUND_PROVISIONING of app 0oa1: this app does not offer "
+                               "INBOUND_PROVISIONING (it offers USER_PROVISIONING).")
+
+
+def test_plan_feature_refuses_an_answer_that_is_not_a_feature():
+    planned = caps.plan_feature(_read({"name": "USER_PROVISIONING", "capabilities": ["not", "a", "dict"]}),
+                                "USER_PROVISIONING", {"update": {}}, "USER_PROVISIONING of app 0oa1")
+    assert planned.outcome is None
+    assert planned.problem == "Cannot read USER_PROVISIONING of app 0oa1: Okta's answer is not a feature object."
+
+
+def test_plan_feature_refuses_a_body_okta_would_reject_under_the_given_option_name():
+    desired = {"importRules": {"userCreateAndMatch": {"allowPartialMatch": False}}}
+    planned = caps.plan_feature(_read({"name": "INBOUND_PROVISIONING", "capabilities": None}),
+                                "INBOUND_PROVISIONING", desired, "INBOUND_PROVISIONING of app 0oa1",
+                                root="inbound_provisioning")
+    assert planned.outcome.changed
+    assert planned.problem.startswith("Cannot update INBOUND_PROVISIONING of app 0oa1: the settings would be "
+                                      "incomplete: the INBOUND_PROVISIONING body would be sent without importSettings")
+    assert "inbound_provisioning.import_settings" in planned.problem
