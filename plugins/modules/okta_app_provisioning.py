@@ -484,7 +484,6 @@ class Run(object):
         self.conn_current = None
         self.conn_plan = None
         self.feature_plans = {}
-        self.features = {}
         self.result = dict(changed=False, app_id=app_id, features={}, changed_settings=[],
                            provisioning_supported=True)
         self.before = {}
@@ -521,8 +520,7 @@ class Run(object):
                 return  # only the connection is managed, and it is off: there are no features to report
             module.fail_okta("Cannot configure the provisioning of app {0}".format(app_id), read.error,
                              hints=provisioning_hints(), **self.result)
-        self.features = dict((f.get("name"), f) for f in read.features if isinstance(f, dict))
-        self.result["features"] = dict(self.features)
+        self.result["features"] = dict((f.get("name"), f) for f in read.features if isinstance(f, dict))
         for feature, desired in self.desired.items():
             subject = "{0} of app {1}".format(feature, app_id)
             planned = plan_feature(read, feature, desired, subject, root=FEATURE_OPTIONS[feature])
@@ -560,7 +558,7 @@ def main():
     if module.params["connection"] is not None:
         run.read_connection()
         enabling = run.conn_current.get("status") != "ENABLED" and run.conn_plan.after["status"] == "ENABLED"
-    if run.conn_plan is None or run.conn_plan.after["status"] == "ENABLED" and not enabling:
+    if run.conn_plan is None or (run.conn_plan.after["status"] == "ENABLED" and not enabling):
         run.read_features()
     # else: the connection is off now, so Okta would only answer "provisioning is not enabled"
 
