@@ -17,8 +17,8 @@ description:
     legacy feature names, such as V(PUSH_NEW_USERS)); with O(with_provisioning=true) also
     C(okta_provisioning_supported), C(okta_provisioning_enabled) and C(okta_features).
   - Nothing else of an app object is kept (app objects can carry secrets, such as an OIDC app's client secret).
-    Every string that comes from Okta is marked unsafe, so a label such as C({{ lookup('pipe', 'id') }}) stays text
-    and is never run as a template.
+    Every string that comes from Okta is marked unsafe, so a label such as V({{ lookup('pipe', 'id'\) }}) stays
+    text and is never run as a template.
   - The configuration file must be named C(okta_apps.yml), C(okta_apps.yaml), or end with C(.okta_apps.yml) or
     C(.okta_apps.yaml).
   - The connection and credential options are those of the modules, with the same environment variables, read the
