@@ -61,15 +61,12 @@ def texts(node, where=""):
                     if isinstance(text, str):
                         yield path, text
                     elif isinstance(text, dict):  # seealso entries
-                        for sub in texts(text, path):
-                            yield sub
+                        yield from texts(text, path)
             elif key not in ("default", "sample", "choices", "example"):
-                for sub in texts(value, path):
-                    yield sub
+                yield from texts(value, path)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            for sub in texts(value, "{0}[{1}]".format(where, index)):
-                yield sub
+            yield from texts(value, "{0}[{1}]".format(where, index))
 
 
 def unbalanced(code):
@@ -128,7 +125,7 @@ def test_every_plugin_is_checked():
     names = set(name.split(" ")[0] for name, _doc in DOCS)
     assert {"modules/okta_app_feature.py", "inventory/okta_apps.py", "doc_fragments/okta.py",
             "roles/app_provisioning"} <= names
-    assert sum(1 for _ in texts(dict(DOCS)["inventory/okta_apps.py DOCUMENTATION"])) > 30
+    assert len(list(texts(dict(DOCS)["inventory/okta_apps.py DOCUMENTATION"]))) > 30
 
 
 @pytest.mark.parametrize("name, doc", DOCS, ids=[name for name, _doc in DOCS])
