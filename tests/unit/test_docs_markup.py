@@ -19,8 +19,13 @@ import os
 import pytest
 import yaml
 
-parser = pytest.importorskip("antsibull_docs_parser.parser")
-dom = pytest.importorskip("antsibull_docs_parser.dom")
+# The parser comes with antsibull-docs, a release gate installed in .venv (make test) but not in the per-core
+# virtualenvs of make test-matrix; the documentation does not depend on the ansible-core version.
+pytestmark = pytest.mark.allowed_skip(reason="antsibull-docs-parser is installed with the release gates only")
+try:
+    from antsibull_docs_parser import dom, parser
+except ImportError:
+    dom = parser = None
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DOC_KEYS = ("description", "short_description", "notes", "requirements", "seealso", "details")
@@ -114,6 +119,12 @@ def problems_of(text):
 
 
 DOCS = plugin_docs()
+
+
+@pytest.fixture(autouse=True)
+def antsibull_docs_parser():
+    if parser is None:
+        pytest.skip("antsibull-docs-parser is not installed (it comes with antsibull-docs, in .venv)")
 # Texts known to render broken, being rewritten: each must still be broken (so a fixed one leaves this list).
 KNOWN_BROKEN = {
     ("modules/okta_app_info.py DOCUMENTATION", "options.filter.description"),
