@@ -125,6 +125,8 @@ DOCS = plugin_docs()
 def antsibull_docs_parser():
     if parser is None:
         pytest.skip("antsibull-docs-parser is not installed (it comes with antsibull-docs, in .venv)")
+
+
 # Texts known to render broken, being rewritten: each must still be broken (so a fixed one leaves this list).
 KNOWN_BROKEN = {
     ("modules/okta_app_info.py DOCUMENTATION", "options.filter.description"),
