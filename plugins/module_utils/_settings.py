@@ -23,6 +23,9 @@ the same environment fallbacks and fails with the same sentences.
   it is known (credentials from the environment, a password in org_url, the access token), ``on_warning`` (default
   ``on_retry``) with each warning, ``on_retry`` with each retry.
 
+A token given with the scheme of the Authorization header (``SSWS 00ab...``, ``Bearer eyJ...``) is refused by
+``check_token_prefix`` with a sentence that says to drop the prefix.
+
 Both raise :class:`OktaError` whose ``reason`` is the complete sentence for the user (``kind="config"`` when
 nothing was sent; a refused token request keeps Okta's status and error fields). ``MissingLibrary`` (an
 OktaError) names a Python library that must be installed, with its import traceback.
