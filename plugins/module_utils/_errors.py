@@ -12,11 +12,7 @@ Pure code: nothing of Ansible, nothing of HTTP. The client raises OktaError; the
 
 from __future__ import annotations
 
-from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import (  # noqa: F401  pylint: disable=unused-import
-    MANAGE_SCOPE,
-    READ_SCOPE,
-    scope_for,
-)
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import READ_SCOPE, scope_for
 
 
 class OktaError(Exception):

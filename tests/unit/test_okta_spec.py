@@ -17,7 +17,6 @@ from ansible_collections.oktaops.okta.tests.utils import okta_spec
 SPEC_DIR = os.path.dirname(okta_spec.SPEC_PATH)
 
 
-
 def _refs(value):
     if isinstance(value, dict):
         for key, item in value.items():

@@ -109,14 +109,16 @@ def check_failure(rc, result, rsps, supported=ABSENT, status=None, problems=Fals
     assert sum(1 for call in rsps.calls if call.request.method != "GET") == writes
 
 
-# -- an app whose type offers no provisioning ------------------------------------------------------------------------
+# -- an app whose type offers no provisioning, or whose provisioning is switched off -----------------------------------
 
 @pytest.mark.parametrize("name", ["feature", "provisioning"])
-def test_unsupported_features(rsps, run, name):
-    answer(rsps, "GET", FEATURES, UNSUPPORTED)
+@pytest.mark.parametrize("body, supported, wording", [(UNSUPPORTED, False, "offers no provisioning"),
+                                                      (DISABLED, True, "enable its provisioning connection first")])
+def test_features_unsupported_or_disabled(rsps, run, name, body, supported, wording):
+    answer(rsps, "GET", FEATURES, body)
     rc, result = run(name)
-    check_failure(rc, result, rsps, supported=False, status=400)
-    assert "offers no provisioning" in result["msg"]
+    check_failure(rc, result, rsps, supported=supported, status=400)
+    assert wording in result["msg"]
 
 
 @pytest.mark.parametrize("name", ["connection", "provisioning_connection"])
@@ -127,32 +129,18 @@ def test_unsupported_connection(rsps, run, name):
     assert "no provisioning support" in result["msg"] and result["connection"] == CONN_UNKNOWN
 
 
-@pytest.mark.parametrize("name, url, body", [("feature_info", FEATURES, UNSUPPORTED),
-                                             ("connection_info", CONNECTION, (200, CONN_UNKNOWN))])
-def test_info_modules_report_unsupported(rsps, run, name, url, body):
+@pytest.mark.parametrize("name, url, body, supported", [
+    ("feature_info", FEATURES, UNSUPPORTED, False),
+    ("connection_info", CONNECTION, (200, CONN_UNKNOWN), False),
+    ("feature_info", FEATURES, DISABLED, True),
+    ("connection_info", CONNECTION, (200, CONN_DISABLED), True),
+])
+def test_info_modules_report_what_they_read(rsps, run, name, url, body, supported):
+    """An app without provisioning, or with it switched off, is an answer for the info modules, not a failure."""
     answer(rsps, "GET", url, body)
     rc, result = run(name)
     assert rc == 0 and result["changed"] is False
-    assert (result["provisioning_supported"], result["provisioning_enabled"]) == (False, False)
-
-
-# -- provisioning switched off ---------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("name", ["feature", "provisioning"])
-def test_disabled(rsps, run, name):
-    answer(rsps, "GET", FEATURES, DISABLED)
-    rc, result = run(name)
-    check_failure(rc, result, rsps, supported=True, status=400)
-    assert "enable its provisioning connection first" in result["msg"]
-
-
-@pytest.mark.parametrize("name, url, body", [("feature_info", FEATURES, DISABLED),
-                                             ("connection_info", CONNECTION, (200, CONN_DISABLED))])
-def test_info_modules_report_disabled(rsps, run, name, url, body):
-    answer(rsps, "GET", url, body)
-    rc, result = run(name)
-    assert rc == 0 and result["changed"] is False
-    assert (result["provisioning_supported"], result["provisioning_enabled"]) == (True, False)
+    assert (result["provisioning_supported"], result["provisioning_enabled"]) == (supported, False)
 
 
 # -- not found, and an Okta error on the first read -------------------------------------------------------------------
