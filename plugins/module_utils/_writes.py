@@ -14,28 +14,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
-    ACTIVATION_HINTS,
-    connection_path,
-    predicted,
-)
+from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import ACTIVATION_HINTS, predicted
 from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import unapplied as connection_unapplied
-from ansible_collections.oktaops.okta.plugins.module_utils._features import features_path, provisioning_hints
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import (
+    CONNECTION_LIFECYCLE,
+    UPDATE_CONNECTION,
+    UPDATE_FEATURE,
+)
+from ansible_collections.oktaops.okta.plugins.module_utils._features import provisioning_hints
 from ansible_collections.oktaops.okta.plugins.module_utils._features import unapplied as feature_unapplied
 
 
-def write_feature(module, app_id, feature, outcome, desired, **result):
+def write_feature(module, app_id, feature, outcome, desired, result=None):
     """PUT ``outcome.body`` (a changed :class:`Plan`) as ``feature`` of the app and check Okta's answer.
 
-    ``module`` is the calling OktaModule (its ``call`` and ``fail_json`` fail the task, with ``result`` added);
-    returns Okta's answer, which holds every leaf of ``desired``, or fails the task naming the ones it does not.
+    ``module`` is the calling OktaModule (its ``call`` and ``fail_json`` fail the task, with the keys of ``result``
+    added); returns Okta's answer, which holds every leaf of ``desired``, or fails the task naming the ones it does
+    not.
     """
-    result["app_id"] = app_id
+    result = dict(result or {}, app_id=app_id)
     subject = "{0} of app {1}".format(feature, app_id)
-    updated = module.call("Cannot update {0}".format(subject), module.client.put_json,
-                          features_path(app_id, feature), outcome.body, hints=provisioning_hints(),
-                          not_found="app {0} was not found, or it does not offer {1}; check app_id".format(
-                              app_id, feature), **result)
+    target = UPDATE_FEATURE.at(app_id, feature)
+    updated = module.call(target, module.client.put_json, target.path, outcome.body, hints=provisioning_hints(),
+                          result=result)
     returned = updated.get("capabilities") if isinstance(updated, Mapping) else None
     missing = feature_unapplied(desired, returned)
     if missing:
@@ -43,36 +44,35 @@ def write_feature(module, app_id, feature, outcome, desired, **result):
             msg="Okta answered the update of {0} with success but did not apply {1}; the feature was not changed "
                 "as asked. Read it back with oktaops.okta.okta_app_feature_info and check the app's provisioning "
                 "settings.".format(subject, ", ".join(missing)),
-            unapplied_settings=missing, feature=updated, **result)
+            **dict(result, unapplied_settings=missing, feature=updated))
     return updated
 
 
-def write_connection(module, app_id, current, the_plan, **result):
+def write_connection(module, app_id, current, the_plan, result=None):
     """Make the requests of a changed ``the_plan`` in order and return the connection as it is afterwards.
 
     ``module`` is the calling OktaModule: a refused request or an answer that does not hold what was sent fails
-    the task through it, with ``result`` added. A lifecycle call answers without a body, so after one the result
-    is the last known object with the new status.
+    the task through it, with the keys of ``result`` added. A lifecycle call answers without a body, so after one
+    the result is the last known object with the new status.
     """
-    path = connection_path(app_id)
-    result["app_id"] = app_id
+    result = dict(result or {}, app_id=app_id)
     answer = None
     for call in the_plan.calls:
         if call[0] == "POST":
-            answer = module.call("Cannot update the provisioning connection of app {0}".format(app_id),
-                                 module.client.post_json, path, call[1], {"activate": "true"} if call[2] else None,
-                                 **result)
+            target = UPDATE_CONNECTION.at(app_id)
+            answer = module.call(target, module.client.post_json, target.path, call[1],
+                                 {"activate": "true"} if call[2] else None, result=result)
             missing = connection_unapplied(the_plan.expected, answer)
             if call[2] and (not isinstance(answer, dict) or answer.get("status") != "ENABLED"):
                 missing.append("status")
             if missing:
                 module.fail_json(msg="Okta answered the update of the provisioning connection of app {0} without "
                                      "applying {1}; nothing is reported as done.".format(app_id, ", ".join(missing)),
-                                 connection=answer, **dict(result, unapplied_settings=missing))
+                                 **dict(result, connection=answer, unapplied_settings=missing))
         else:
-            module.call("Cannot {0} the provisioning connection of app {1}".format(call[0], app_id),
-                        module.client.post_json, "{0}/lifecycle/{1}".format(path, call[0]),
-                        hints=ACTIVATION_HINTS if call[0] == "activate" else None, **result)
+            target = CONNECTION_LIFECYCLE[call[0]].at(app_id)
+            module.call(target, module.client.post_json, target.path,
+                        hints=ACTIVATION_HINTS if call[0] == "activate" else None, result=result)
     if the_plan.calls[-1][0] != "POST":
         answer = predicted(answer if isinstance(answer, dict) else current, the_plan)
     return answer
