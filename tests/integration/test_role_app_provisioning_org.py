@@ -83,7 +83,7 @@ def test_labels_cost_one_listing_of_the_org_and_one_request_per_app(emu):
     ids = [app["app_id"] for app in summary(run)["apps"]]
     assert sorted(entry["path"] for entry in per_app(log)) == sorted(
         "%s/%s/features" % (APPS_PATH, app_id) for app_id in ids)
-    assert summary(run)["summary"] == {"apps": 5, "changed": 0, "unchanged": 5, "failed": 0, "unsupported": 0}
+    assert summary(run)["summary"] == {"apps": 5, "changed": 0, "unchanged": 5, "failed": 0, "unsupported": 0, "consent_required": 0}
 
 
 def test_connection_settings_add_one_read_per_app(emu):
@@ -205,7 +205,7 @@ def test_labels_that_match_no_app_or_several_fail_that_app_only(emu, tmp_path):
     assert not [entry for entry in log if any(app_id in entry["path"] for app_id in analytics)]
     assert puts(emu) == [(SLACK, "USER_PROVISIONING")]
     result = summary(run)
-    assert result["summary"] == {"apps": 3, "changed": 1, "unchanged": 0, "failed": 2, "unsupported": 0}
+    assert result["summary"] == {"apps": 3, "changed": 1, "unchanged": 0, "failed": 2, "unsupported": 0, "consent_required": 0}
     msg = result_message(run)
     assert "2 of 3 apps failed" in msg
     assert "2 apps have the label 'Analytics' (%s); use app_id" % ", ".join(analytics) in msg
