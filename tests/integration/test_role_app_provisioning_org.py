@@ -138,7 +138,7 @@ def test_a_filter_over_the_whole_org_reports_apps_without_provisioning_as_unsupp
     assert len(log) == 1 + 2 * supported + len(unsupported)
     assert listings(log)[0]["query"]["filter"] == EVERY_STATUS
     assert summary(second)["summary"] == {"apps": len(state), "changed": 0, "unchanged": supported, "failed": 0,
-                                          "unsupported": len(unsupported)}
+                                          "unsupported": len(unsupported), "consent_required": 0}
 
 
 def test_check_mode_audit_of_the_active_apps_fails_only_the_app_whose_connection_is_off(emu, tmp_path):
