@@ -6,8 +6,10 @@
 Each test checks what the emulator received (request log) and holds (state), not only what the role says.
 """
 
+import datetime
 import json
 import os
+import re
 import sys
 
 import yaml
@@ -130,6 +132,35 @@ def test_check_mode_is_a_read_only_drift_audit(emu, tmp_path):
     assert "## Zoom (%s): changed" % ZOOM in markdown
     assert '| `update.profile.status` | "ENABLED" | "DISABLED" | **no** |' in markdown
     assert "### INBOUND_PROVISIONING: changed" in markdown
+
+
+def test_a_converged_org_shows_changed_0_in_check_mode_and_a_real_run_with_the_report_written(emu, tmp_path):
+    """The drift report is output, not a change to Okta: its tasks never count as changed nor print a diff."""
+    variables = role_vars(APPS, app_provisioning_report_path=str(tmp_path))
+    first = role_play(emu, variables)
+    assert first.rc == 0, first.stdout
+    for check in (True, False):
+        for name in ("drift-report.json", "drift-report.md"):
+            (tmp_path / name).unlink()
+        emu.admin("DELETE", "/_admin/requests")
+        started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        run = role_play(emu, variables, check=check, diff=True)
+        assert run.rc == 0, run.stdout
+        assert puts(emu) == []
+        recap = re.findall(r"^localhost\s*:\s*ok=\d+\s+changed=(\d+)", run.stdout, re.M)
+        assert recap == ["0"], run.stdout
+        assert changed_tasks(run) == []
+        assert "drift-report" not in run.stdout, "the report tasks print no diff"
+        report = json.loads((tmp_path / "drift-report.json").read_text())
+        assert list(report)[:3] == ["generated_at", "org_url", "mode"]
+        assert report["mode"] == ("check" if check else "apply") and report["check_mode"] is check
+        assert report["org_url"] == emu.url
+        made = datetime.datetime.strptime(report["generated_at"], "%Y-%m-%dT%H:%M:%SZ").replace(
+            tzinfo=datetime.timezone.utc)
+        assert started <= made <= datetime.datetime.now(datetime.timezone.utc)
+        assert report["summary"]["unchanged"] == 3
+        markdown = (tmp_path / "drift-report.md").read_text()
+        assert "Made %s (UTC) for %s, in %s mode." % (report["generated_at"], emu.url, report["mode"]) in markdown
 
 
 def test_a_bad_app_in_the_middle_is_reported_while_the_others_converge(emu, tmp_path):

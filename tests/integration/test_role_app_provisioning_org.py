@@ -238,3 +238,10 @@ def test_a_connection_token_never_appears_in_the_output(emu):
     assert len(sent) == 1 and sent[0]["token_sent"] is True, "the token did reach Okta"
     assert token not in run.everything()
     assert summary(run)["summary"]["changed"] == 2
+    # Only the token is hidden: every app's name, and the per-app results, stay in the output.
+    assert "(item=Legacy Wiki)" in run.stdout and "(item=%s)" % SLACK in run.stdout
+    configure = [r for r in run.results if r["task"] == "Configure each app"]
+    assert configure and "censored" not in json.dumps([r["result"] for r in configure])
+    hidden = [block.split("]", 1)[0] for block in run.stdout.split("TASK [")[1:] if "output has been hidden" in block]
+    assert hidden == ["oktaops.okta.app_provisioning : Resolve the connection settings once",
+                      "oktaops.okta.app_provisioning : Keep the connection tokens apart"]
