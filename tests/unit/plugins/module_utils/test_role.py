@@ -27,8 +27,8 @@ BASELINE = {"user_provisioning": {"create": {"lifecycle_create": {"status": "ENA
             "inbound_provisioning": {"import_rules": {"user_create_and_match": {"exact_match_criteria": "EMAIL"}}}}
 
 
-def items(apps, listing=LISTING, matched=()):
-    return [item for item, _spec in _role.select_apps(apps, {"apps": listing}, list(matched))]
+def items(apps, matched=()):
+    return [item for item, _spec in _role.select_apps(apps, {"apps": LISTING}, list(matched))]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -87,9 +87,8 @@ def test_per_app_settings_merge_over_the_baseline_leaf_by_leaf():
 
 
 def test_null_settings_are_left_out_and_a_null_unsets_a_baseline_leaf():
-    (work,), _tokens = plan([{"app_id": ZOOM, "user_provisioning": {"update": {"profile": None,
-                                                                              "password": {"seed": None}}}}],
-                            baseline=BASELINE)
+    own = {"update": {"profile": None, "password": {"seed": None}}}
+    (work,), _tokens = plan([{"app_id": ZOOM, "user_provisioning": own}], baseline=BASELINE)
     assert work["features"]["USER_PROVISIONING"]["update"] == {"lifecycle_deactivate": {"status": "ENABLED"},
                                                                "password": {}}
 
@@ -99,10 +98,10 @@ def test_the_connection_merges_leaf_by_leaf_without_nulls():
                  "profile": {"auth_scheme": "TOKEN", "base_url": "https://x.example.com/scim"}}
     (own, other), _tokens = plan([{"app_id": WIKI, "connection": {"profile": {"base_url": "https://wiki/scim"}}},
                                   {"app_id": SLACK}], connection=role_conn)
-    assert own["connection"] == {"state": "enabled", "profile": {"auth_scheme": "TOKEN",
-                                                                  "base_url": "https://wiki/scim"}}
-    assert other["connection"] == {"state": "enabled", "profile": {"auth_scheme": "TOKEN",
-                                                                    "base_url": "https://x.example.com/scim"}}
+    assert own["connection"] == {
+        "state": "enabled", "profile": {"auth_scheme": "TOKEN", "base_url": "https://wiki/scim"}}
+    assert other["connection"] == {
+        "state": "enabled", "profile": {"auth_scheme": "TOKEN", "base_url": "https://x.example.com/scim"}}
 
 
 def test_tokens_are_kept_apart_in_the_plan_order():
@@ -125,8 +124,8 @@ def test_features_narrow_what_an_app_gets():
                                            baseline={"user_provisioning": BASELINE["user_provisioning"],
                                                      "inbound_provisioning": {}})
     assert list(narrow["features"]) == ["USER_PROVISIONING"]
-    assert list(every["features"]) == ["USER_PROVISIONING"], "an empty list narrows nothing; a feature without " \
-                                                            "settings is not applied"
+    # an empty list narrows nothing; a feature without settings is not applied
+    assert list(every["features"]) == ["USER_PROVISIONING"]
     (only_inbound,), _tokens = plan([{"app_id": SLACK, "features": ["INBOUND_PROVISIONING"]}],
                                     baseline={"user_provisioning": BASELINE["user_provisioning"]})
     assert only_inbound["features"] == {} and only_inbound["configure"] is False
