@@ -11,9 +11,10 @@
 4. apply.yml again: nothing to change, in the fewest requests (the demo fails if anything changes or the count
    differs from the role's budget);
 5. read.yml reads the result back: the connection enabled, Legacy Wiki's features readable.
-After each role run the demo prints how many requests the emulator received (its request log) and the summary of
-the Markdown drift report. The credentials reach the modules through OKTA_ORG_URL and OKTA_API_TOKEN, as in a CI
-job.
+After each role run the demo prints how many requests the emulator received (its request log), the play recap's
+changed count, and the summary of the Markdown drift report, which stays in .build/demo-report/ (drift-report.md and
+drift-report.json of the last run) for you to open. The credentials reach the modules through OKTA_ORG_URL and
+OKTA_API_TOKEN, as in a CI job.
 """
 
 import collections
@@ -21,7 +22,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 
 import requests
 
@@ -33,6 +33,8 @@ from okta_emulator import OktaEmulator  # noqa: E402  pylint: disable=wrong-impo
 
 DEMO_TOKEN = "00oktaops-emulator-manage-token-5f3a9c1e7b"
 WIKI = "0oa6wikY4nG7sAf1D5d7"
+# Where the role writes the drift report: kept after the demo, for the user to open.
+REPORT_DIR = os.path.join(ROOT, ".build", "demo-report")
 # The role's budget with nothing to change: one page of the filter's apps, one page of the whole org (for the
 # labels), one request per app (7 listed, 2 more Okta Org2Org apps matched by the filter), and one more for the app
 # whose connection is managed (Legacy Wiki).
@@ -93,12 +95,21 @@ def show_requests(admin):
     return len(log)
 
 
+def recap_changed(stdout):
+    """The changed count of the play recap: 0 when the run changed nothing (the report is not a change)."""
+    counts = re.findall(r"^localhost\s*:\s*ok=\d+\s+changed=(\d+)", stdout, re.M)
+    if not counts:
+        sys.exit("demo: the play printed no recap")
+    return int(counts[-1])
+
+
 def show_report(report_dir):
     """The drift report's summary: its table and one line per app."""
-    with open(os.path.join(report_dir, "drift-report.md")) as handle:
+    path = os.path.join(report_dir, "drift-report.md")
+    with open(path) as handle:
         markdown = handle.read()
     head, _sep, rest = markdown.partition("\n## ")
-    print("drift-report.md (summary):\n")
+    print("%s (summary; the same data as JSON in drift-report.json beside it):\n" % os.path.relpath(path, os.getcwd()))
     print(head.strip())
     for line in ("## " + rest).splitlines():
         if line.startswith("## "):
@@ -112,60 +123,70 @@ def main():
     emulator = OktaEmulator(os.path.join(ROOT, "tests", "emulator", "seed.json")).start()
     admin = Admin(emulator)
     try:
-        with tempfile.TemporaryDirectory(prefix="okta-demo-report-") as report_dir:
-            env = dict(os.environ)
-            env.update(
-                OKTA_ORG_URL=emulator.url,
-                OKTA_API_TOKEN=DEMO_TOKEN,
-                OKTA_DEMO_CA_PATH=emulator.ca_file,
-                OKTA_DEMO_REPORT_PATH=report_dir,
-                ANSIBLE_STDOUT_CALLBACK="default",
-                ANSIBLE_CALLBACK_RESULT_FORMAT="yaml",
-                ANSIBLE_DEPRECATION_WARNINGS="false",
-                ANSIBLE_LOCALHOST_WARNING="false",
-                ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-            )
-            print("Okta emulator listening on %s (CA %s)" % (emulator.url, emulator.ca_file), flush=True)
-            banner("1. Read Legacy Wiki's provisioning connection (okta_app_connection_info) and the features of the "
-                   "seeded apps (okta_app_feature_info, by id and by label)")
-            run_playbook("read.yml", env)
+        report_dir = REPORT_DIR
+        os.makedirs(report_dir, exist_ok=True)
+        for name in ("drift-report.md", "drift-report.json"):
+            if os.path.exists(os.path.join(report_dir, name)):
+                os.remove(os.path.join(report_dir, name))
+        env = dict(os.environ)
+        env.update(
+            OKTA_ORG_URL=emulator.url,
+            OKTA_API_TOKEN=DEMO_TOKEN,
+            OKTA_DEMO_CA_PATH=emulator.ca_file,
+            OKTA_DEMO_REPORT_PATH=report_dir,
+            ANSIBLE_STDOUT_CALLBACK="default",
+            ANSIBLE_CALLBACK_RESULT_FORMAT="yaml",
+            ANSIBLE_DEPRECATION_WARNINGS="false",
+            ANSIBLE_LOCALHOST_WARNING="false",
+            ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+        )
+        print("Okta emulator listening on %s (CA %s)" % (emulator.url, emulator.ca_file), flush=True)
+        banner("1. Read Legacy Wiki's provisioning connection (okta_app_connection_info) and the features of the "
+               "seeded apps (okta_app_feature_info, by id and by label)")
+        run_playbook("read.yml", env)
 
-            banner("2. Drift audit (--check) with the role app_provisioning: every Okta Org2Org app (filter "
-                   "name eq \"okta_org2org\") and seven apps by label or id")
-            admin.clear()
-            audit = run_playbook("apply.yml", env, ["--check"])
-            audited = show_requests(admin)
-            if {entry["method"] for entry in admin.requests()} != {"GET"}:
-                sys.exit("demo: the drift audit sent something other than reads")
-            show_report(report_dir)
+        banner("2. Drift audit (--check) with the role app_provisioning: every Okta Org2Org app (filter "
+               "name eq \"okta_org2org\") and seven apps by label or id")
+        admin.clear()
+        audit = run_playbook("apply.yml", env, ["--check"])
+        audited = show_requests(admin)
+        if {entry["method"] for entry in admin.requests()} != {"GET"}:
+            sys.exit("demo: the drift audit sent something other than reads")
+        show_report(report_dir)
 
-            banner("3. Apply the baseline with the role (--diff shows every change)")
-            admin.clear()
-            first = run_playbook("apply.yml", env, ["--diff"])
-            applied = show_requests(admin)
-            show_report(report_dir)
+        banner("3. Apply the baseline with the role (--diff shows every change)")
+        admin.clear()
+        first = run_playbook("apply.yml", env, ["--diff"])
+        applied = show_requests(admin)
+        show_report(report_dir)
 
-            banner("4. Apply the same baseline again: nothing to change")
-            admin.clear()
-            second = run_playbook("apply.yml", env, ["--diff"])
-            converged = show_requests(admin)
-            show_report(report_dir)
+        banner("4. Apply the same baseline again: nothing to change")
+        admin.clear()
+        second = run_playbook("apply.yml", env, ["--diff"])
+        converged = show_requests(admin)
+        show_report(report_dir)
 
-            banner("5. Read the result back")
-            run_playbook("read.yml", env)
+        banner("5. Read the result back")
+        run_playbook("read.yml", env)
 
-            banner("Summary: the audit found %d apps to change (%d requests); the first run changed %d apps (%d "
-                   "requests); the second changed %d (%d requests: one listing for the filter, one for the labels, "
-                   "one per app (9), one connection read)" % (
-                       changed_apps(audit), audited, changed_apps(first), applied, changed_apps(second), converged))
-            if not changed_apps(first) or changed_apps(second) != 0:
-                sys.exit("demo: expected changes on the first run and none on the second")
-            if converged != EXPECTED_CONVERGED:
-                sys.exit("demo: the converged run made %d requests, expected %d" % (converged, EXPECTED_CONVERGED))
-            connection = admin.state()["apps"][WIKI]["connection"]
-            if connection["status"] != "ENABLED":
-                sys.exit("demo: Legacy Wiki's provisioning connection is %s, expected ENABLED" % connection["status"])
-            print("Legacy Wiki's provisioning connection is %s." % connection["status"], flush=True)
+        banner("Summary: the audit found %d apps to change (%d requests); the first run changed %d apps (%d "
+               "requests); the second changed %d (%d requests: one listing for the filter, one for the labels, "
+               "one per app (9), one connection read)" % (
+                   changed_apps(audit), audited, changed_apps(first), applied, changed_apps(second), converged))
+        if not changed_apps(first) or changed_apps(second) != 0:
+            sys.exit("demo: expected changes on the first run and none on the second")
+        if recap_changed(second) != 0:
+            sys.exit("demo: the converged run's play recap shows changed=%d, expected 0" % recap_changed(second))
+        if converged != EXPECTED_CONVERGED:
+            sys.exit("demo: the converged run made %d requests, expected %d" % (converged, EXPECTED_CONVERGED))
+        connection = admin.state()["apps"][WIKI]["connection"]
+        if connection["status"] != "ENABLED":
+            sys.exit("demo: Legacy Wiki's provisioning connection is %s, expected ENABLED" % connection["status"])
+        print("Legacy Wiki's provisioning connection is %s." % connection["status"])
+        print("The converged run's play recap: changed=%d (writing the report is not a change to Okta)."
+              % recap_changed(second))
+        print("The drift report of the last run: %s (and drift-report.json beside it)."
+              % os.path.join(os.path.relpath(report_dir, os.getcwd()), "drift-report.md"), flush=True)
     finally:
         emulator.stop()
 

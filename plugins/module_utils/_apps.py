@@ -69,7 +69,7 @@ def list_params(q=None, user_filter=None, include_inactive=False, label=None):
     """Query parameters of the first ``GET /api/v1/apps``; later pages come from the ``next`` link.
 
     Okta cannot filter by label: a ``label`` is searched with ``q`` (a prefix search on name and label) and
-    matched exactly afterwards with :func:`match_label`. ``label`` and ``q`` are exclusive.
+    matched exactly afterwards with :func:`match_label` (see :func:`resolve_label`). ``label`` and ``q`` are exclusive.
     """
     params = {"limit": PAGE_LIMIT}
     search = label if label is not None else q
@@ -81,9 +81,40 @@ def list_params(q=None, user_filter=None, include_inactive=False, label=None):
     return params
 
 
+def label_params(label):
+    """Query parameters of the first ``GET /api/v1/apps`` that finds the apps labelled ``label``: a prefix search
+    (``q``) on name and label, apps of every status, as an app named by its id is found whatever its status."""
+    return list_params(label=label, include_inactive=True)
+
+
 def match_label(apps, label):
     """The apps whose label is exactly ``label`` (case included)."""
     return [app for app in apps if isinstance(app, dict) and app.get("label") == label]
+
+
+def resolve_label(apps, label):
+    """Resolve ``label`` against ``apps`` (app objects). Returns ``(app_id, None)`` for the one app labelled exactly
+    ``label``, else ``(None, sentence)``: why it cannot be resolved and what to do.
+
+    Labels are matched exactly, case included (Okta does not say labels are unique, and "Slack" and "slack" may
+    be two apps). When no app has the label but some differ from it only in case, the sentence names them.
+    """
+    matches = match_label(apps, label)
+    if len(matches) == 1:
+        return str(matches[0].get("id")), None
+    if matches:
+        ids = sorted(str(app.get("id")) for app in matches)
+        return None, "{0} apps have the label '{1}' ({2}); use app_id to say which one.".format(
+            len(ids), label, ", ".join(ids))
+    message = ("No app has the label '{0}' (labels are matched exactly, including case); check app_label or use "
+               "app_id.".format(label))
+    folded = label.casefold() if isinstance(label, str) else None
+    near = sorted((str(app["label"]), str(app.get("id"))) for app in apps
+                  if isinstance(app, dict) and isinstance(app.get("label"), str) and folded is not None
+                  and app["label"].casefold() == folded)
+    if near:
+        message += " Did you mean {0}?".format(" or ".join("'{0}' ({1})".format(*pair) for pair in near[:3]))
+    return None, message
 
 
 def project_app(app):

@@ -47,7 +47,6 @@ RETRY_STATUSES = (500, 502, 503, 504)
 MAX_RATE_LIMIT_WAIT = 120.0
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 30.0
-PAGE_LIMIT = 200
 LOOPBACK_NAMES = ("localhost",)
 
 _LINK_RE = re.compile(r'<([^>]+)>\s*;\s*([^,]*)')
@@ -463,12 +462,6 @@ class OktaClient(object):
                                 "the token there".format(link.scheme, link.netloc), kind="invalid_response",
                                 method="GET", path=path)
             resp = self.request("GET", next_url)
-
-    def find_apps_by_label(self, label):
-        """Apps whose label is exactly ``label`` (case-sensitive). ``q`` is a prefix search on
-        name and label, so the candidates are filtered here; every page is read."""
-        candidates = self.get_all("/api/v1/apps", params={"q": label, "limit": PAGE_LIMIT})
-        return [app for app in candidates if isinstance(app, dict) and app.get("label") == label]
 
     def get_json(self, path):
         return self.request("GET", path).body

@@ -19,6 +19,12 @@ import re
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.common.validation import check_type_dict
 
+from ansible_collections.oktaops.okta.plugins.module_utils._apps import (
+    APPS_PATH,
+    label_params,
+    match_label,
+    resolve_label,
+)
 from ansible_collections.oktaops.okta.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
 from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import MANAGE_SCOPE, READ_SCOPE, Target
 from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError, describe_failure
@@ -166,12 +172,10 @@ class OktaModule(AnsibleModule):
         label = self.params["app_label"]
         if not label or not label.strip():
             self.fail_json(msg="app_label is empty; give the app's label as shown in the Admin Console.")
-        apps = self.call("Cannot look up the app labelled '{0}'".format(label), self.client.find_apps_by_label, label)
-        if not apps:
-            self.fail_json(msg="No app has the label '{0}' (labels are matched exactly, including case); "
-                               "check app_label or use app_id.".format(label))
-        if len(apps) > 1:
-            ids = sorted(app.get("id") for app in apps)
-            self.fail_json(msg="{0} apps have the label '{1}' ({2}); use app_id to say which one.".format(
-                len(apps), label, ", ".join(ids)), app_ids=ids)
-        return apps[0].get("id")
+        apps = self.call("Cannot look up the app labelled '{0}'".format(label), self.client.get_all, APPS_PATH,
+                         label_params(label))
+        app_id, problem = resolve_label(apps, label)
+        if problem is not None:
+            ids = sorted(str(app.get("id")) for app in match_label(apps, label))
+            self.fail_json(msg=problem, **(dict(app_ids=ids) if ids else {}))
+        return app_id

@@ -62,6 +62,7 @@ def test_label_matches_case_sensitively_and_reports_none_or_several(emu, play):
         {"name": "twins", INFO: {"app_label": "Twin"}, "ignore_errors": True},
     ])
     assert run.status(0) == "failed" and "No app has the label 'slack'" in run[0]["msg"]
+    assert run[0]["msg"].endswith("Did you mean 'Slack' (0oa1slk7q2HXw9ZbT5d7)?"), "a label that differs only in case"
     assert run.status(1) == "failed"
     assert "0oadup00000000000001" in run[1]["msg"] and "0oadup00000000000002" in run[1]["msg"]
     assert not any("/features" in r["path"] for r in emu.requests())

@@ -6,8 +6,10 @@
 Each test checks what the emulator received (request log) and holds (state), not only what the role says.
 """
 
+import datetime
 import json
 import os
+import re
 import sys
 
 import yaml
@@ -72,7 +74,7 @@ def changed_tasks(run):
 
 def test_first_run_changes_second_run_changes_nothing(emu):
     first = role_play(emu, role_vars(APPS))
-    assert first.rc == 0, first.stdout
+    assert first.rc == 0, first.stdout + first.stderr
     assert sorted(puts(emu)) == sorted([(SLACK, "USER_PROVISIONING"), (ZOOM, "USER_PROVISIONING"),
                                         (ORG2ORG, "USER_PROVISIONING"), (ORG2ORG, "INBOUND_PROVISIONING")])
     slack, zoom = held(emu, SLACK, "USER_PROVISIONING"), held(emu, ZOOM, "USER_PROVISIONING")
@@ -83,7 +85,7 @@ def test_first_run_changes_second_run_changes_nothing(emu):
     schedule = held(emu, ORG2ORG, "INBOUND_PROVISIONING")["importSettings"]["schedule"]
     assert schedule["fullImport"] == {"expression": "0 3 * * *", "timezone": "UTC"}
     assert schedule["incrementalImport"], "a setting no one named is left as it was"
-    assert summary(first)["summary"] == {"apps": 3, "changed": 3, "unchanged": 0, "failed": 0, "unsupported": 0}
+    assert summary(first)["summary"] == {"apps": 3, "changed": 3, "unchanged": 0, "failed": 0, "unsupported": 0, "consent_required": 0}
     assert "3 apps seen, 3 changed, 0 unchanged, 0 failed" in first.stdout
     state_after_first = emu.state()["apps"]
     emu.admin("DELETE", "/_admin/requests")
@@ -93,7 +95,7 @@ def test_first_run_changes_second_run_changes_nothing(emu):
     assert puts(emu) == [], "a converged org gets no writes"
     assert [r["method"] for r in emu.requests()] and {r["method"] for r in emu.requests()} == {"GET"}
     assert changed_tasks(second) == []
-    assert summary(second)["summary"] == {"apps": 3, "changed": 0, "unchanged": 3, "failed": 0, "unsupported": 0}
+    assert summary(second)["summary"] == {"apps": 3, "changed": 0, "unchanged": 3, "failed": 0, "unsupported": 0, "consent_required": 0}
     assert emu.state()["apps"] == state_after_first
 
 
@@ -108,7 +110,7 @@ def test_check_mode_is_a_read_only_drift_audit(emu, tmp_path):
 
     report = json.loads((report_dir / "drift-report.json").read_text())
     assert report["check_mode"] is True
-    assert report["summary"] == {"apps": 3, "changed": 3, "unchanged": 0, "failed": 0, "unsupported": 0}
+    assert report["summary"] == {"apps": 3, "changed": 3, "unchanged": 0, "failed": 0, "unsupported": 0, "consent_required": 0}
     zoom = [app for app in report["apps"] if app["app_id"] == ZOOM][0]
     assert zoom["app_label"] == "Zoom" and zoom["status"] == "changed"
     rows = dict((row["setting"], row) for row in zoom["features"][0]["settings"])
@@ -132,6 +134,35 @@ def test_check_mode_is_a_read_only_drift_audit(emu, tmp_path):
     assert "### INBOUND_PROVISIONING: changed" in markdown
 
 
+def test_a_converged_org_shows_changed_0_in_check_mode_and_a_real_run_with_the_report_written(emu, tmp_path):
+    """The drift report is output, not a change to Okta: its tasks never count as changed nor print a diff."""
+    variables = role_vars(APPS, app_provisioning_report_path=str(tmp_path))
+    first = role_play(emu, variables)
+    assert first.rc == 0, first.stdout
+    for check in (True, False):
+        for name in ("drift-report.json", "drift-report.md"):
+            (tmp_path / name).unlink()
+        emu.admin("DELETE", "/_admin/requests")
+        started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        run = role_play(emu, variables, check=check, diff=True)
+        assert run.rc == 0, run.stdout
+        assert puts(emu) == []
+        recap = re.findall(r"^localhost\s*:\s*ok=\d+\s+changed=(\d+)", run.stdout, re.M)
+        assert recap == ["0"], run.stdout
+        assert changed_tasks(run) == []
+        assert "drift-report" not in run.stdout, "the report tasks print no diff"
+        report = json.loads((tmp_path / "drift-report.json").read_text())
+        assert list(report)[:3] == ["generated_at", "org_url", "mode"]
+        assert report["mode"] == ("check" if check else "apply") and report["check_mode"] is check
+        assert report["org_url"] == emu.url
+        made = datetime.datetime.strptime(report["generated_at"], "%Y-%m-%dT%H:%M:%SZ").replace(
+            tzinfo=datetime.timezone.utc)
+        assert started <= made <= datetime.datetime.now(datetime.timezone.utc)
+        assert report["summary"]["unchanged"] == 3
+        markdown = (tmp_path / "drift-report.md").read_text()
+        assert "Made %s (UTC) for %s, in %s mode." % (report["generated_at"], emu.url, report["mode"]) in markdown
+
+
 def test_a_bad_app_in_the_middle_is_reported_while_the_others_converge(emu, tmp_path):
     apps = [{"app_id": SLACK}, {"app_id": LEGACY_WIKI}, {"app_label": "No Such App"}, {"app_label": "Zoom"}]
     run = role_play(emu, role_vars(apps, app_provisioning_report_path=str(tmp_path)))
@@ -139,7 +170,7 @@ def test_a_bad_app_in_the_middle_is_reported_while_the_others_converge(emu, tmp_
     assert sorted(puts(emu)) == [(SLACK, "USER_PROVISIONING"), (ZOOM, "USER_PROVISIONING")]
     assert held(emu, SLACK, "USER_PROVISIONING")["update"]["profile"]["status"] == "ENABLED"
     assert held(emu, ZOOM, "USER_PROVISIONING")["update"]["lifecycleDeactivate"]["status"] == "ENABLED"
-    assert summary(run)["summary"] == {"apps": 4, "changed": 2, "unchanged": 0, "failed": 2, "unsupported": 0}
+    assert summary(run)["summary"] == {"apps": 4, "changed": 2, "unchanged": 0, "failed": 2, "unsupported": 0, "consent_required": 0}
     failure = result_of(run, "Fail for the apps that failed")
     assert failure["status"] == "failed"
     msg = failure["result"]["msg"]
@@ -210,11 +241,11 @@ def test_role_argument_spec_mirrors_the_module_capabilities():
         FEATURE_BLOCKS,
         capabilities_argument_spec,
     )
+    from ansible_collections.oktaops.okta.plugins.module_utils._role import ROLE_FEATURES
     with open(os.path.join(ROLE_DIR, "meta", "argument_specs.yml")) as handle:
         options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
     module = _shape(capabilities_argument_spec()["capabilities"]["options"])
-    with open(os.path.join(ROLE_DIR, "vars", "main.yml")) as handle:
-        features = yaml.safe_load(handle)["app_provisioning__features"]
+    features = dict(ROLE_FEATURES)
     app_options = options["app_provisioning_apps"]["options"]
     baseline_options = options["app_provisioning_baseline"]["options"]
     assert sorted(features.values()) == sorted(FEATURE_BLOCKS)

@@ -83,7 +83,7 @@ def test_labels_cost_one_listing_of_the_org_and_one_request_per_app(emu):
     ids = [app["app_id"] for app in summary(run)["apps"]]
     assert sorted(entry["path"] for entry in per_app(log)) == sorted(
         "%s/%s/features" % (APPS_PATH, app_id) for app_id in ids)
-    assert summary(run)["summary"] == {"apps": 5, "changed": 0, "unchanged": 5, "failed": 0, "unsupported": 0}
+    assert summary(run)["summary"] == {"apps": 5, "changed": 0, "unchanged": 5, "failed": 0, "unsupported": 0, "consent_required": 0}
 
 
 def test_connection_settings_add_one_read_per_app(emu):
@@ -138,7 +138,7 @@ def test_a_filter_over_the_whole_org_reports_apps_without_provisioning_as_unsupp
     assert len(log) == 1 + 2 * supported + len(unsupported)
     assert listings(log)[0]["query"]["filter"] == EVERY_STATUS
     assert summary(second)["summary"] == {"apps": len(state), "changed": 0, "unchanged": supported, "failed": 0,
-                                          "unsupported": len(unsupported)}
+                                          "unsupported": len(unsupported), "consent_required": 0}
 
 
 def test_check_mode_audit_of_the_active_apps_fails_only_the_app_whose_connection_is_off(emu, tmp_path):
@@ -205,7 +205,7 @@ def test_labels_that_match_no_app_or_several_fail_that_app_only(emu, tmp_path):
     assert not [entry for entry in log if any(app_id in entry["path"] for app_id in analytics)]
     assert puts(emu) == [(SLACK, "USER_PROVISIONING")]
     result = summary(run)
-    assert result["summary"] == {"apps": 3, "changed": 1, "unchanged": 0, "failed": 2, "unsupported": 0}
+    assert result["summary"] == {"apps": 3, "changed": 1, "unchanged": 0, "failed": 2, "unsupported": 0, "consent_required": 0}
     msg = result_message(run)
     assert "2 of 3 apps failed" in msg
     assert "2 apps have the label 'Analytics' (%s); use app_id" % ", ".join(analytics) in msg
@@ -238,3 +238,10 @@ def test_a_connection_token_never_appears_in_the_output(emu):
     assert len(sent) == 1 and sent[0]["token_sent"] is True, "the token did reach Okta"
     assert token not in run.everything()
     assert summary(run)["summary"]["changed"] == 2
+    # Only the token is hidden: every app's name, and the per-app results, stay in the output.
+    assert "(item=Legacy Wiki)" in run.stdout and "(item=Slack)" in run.stdout, "an app listed by id shows its label"
+    configure = [r for r in run.results if r["task"] == "Configure each app"]
+    assert configure and "censored" not in json.dumps([r["result"] for r in configure])
+    hidden = [block.split("]", 1)[0] for block in run.stdout.split("TASK [")[1:] if "output has been hidden" in block]
+    assert hidden == ["oktaops.okta.app_provisioning : Resolve the connection settings once",
+                      "oktaops.okta.app_provisioning : Keep the connection tokens apart"]

@@ -234,7 +234,7 @@ def test_timeout_is_passed_on_retries_and_pages(rsps, client):
     rsps.get(APPS, json=[], headers={"Link": '<{0}?after=c1&limit=200>; rel="next"'.format(APPS)},
              match=[matchers.query_param_matcher({"q": "S", "limit": "200"})])
     rsps.get(APPS + "?after=c1&limit=200", json=[])
-    client(timeout=3).find_apps_by_label("S")
+    client(timeout=3).get_all("/api/v1/apps", {"q": "S", "limit": 200})
     assert len(rsps.calls) == 3
     assert [call.request.req_kwargs["timeout"] for call in rsps.calls] == [3, 3, 3]
 
@@ -799,44 +799,6 @@ def test_parse_links():
     assert parse_links("") == {}
 
 
-def test_find_apps_by_label_query_and_exact_match(rsps, client):
-    apps = [
-        {"id": "0oaSLACK1", "label": "Slack"},
-        {"id": "0oaSLACK2", "label": "slack"},
-        {"id": "0oaSLACK3", "label": "Slack Enterprise"},
-        {"id": "0oaSLACK4", "label": "Slack "},
-    ]
-    rsps.get(APPS, json=apps, match=[matchers.query_param_matcher({"q": "Slack", "limit": "200"})])
-    found = client().find_apps_by_label("Slack")
-    assert found == [{"id": "0oaSLACK1", "label": "Slack"}]
-    assert len(rsps.calls) == 1
-    assert rsps.calls[0].request.params == {"q": "Slack", "limit": "200"}
-    assert rsps.calls[0].request.method == "GET"
-
-
-def test_find_apps_by_label_encodes_the_label(rsps, client):
-    label = "HR & Payroll #1"
-    rsps.get(APPS, json=[{"id": "0oaHR", "label": label}], match=[matchers.query_param_matcher({"q": label, "limit": "200"})])
-    assert [app["id"] for app in client().find_apps_by_label(label)] == ["0oaHR"]
-    assert rsps.calls[0].request.params["q"] == label
-
-
-def test_find_apps_by_label_none(rsps, client):
-    rsps.get(APPS, json=[{"id": "0oa1", "label": "Slackbot"}], match=[matchers.query_param_matcher({"q": "Slack", "limit": "200"})])
-    assert client().find_apps_by_label("Slack") == []
-    assert len(rsps.calls) == 1
-
-
-def test_find_apps_by_label_several_across_pages(rsps, client):
-    rsps.get(APPS, json=[{"id": "0oaA", "label": "Slack"}, {"id": "0oaB", "label": "Slackers"}],
-             headers={"Link": page_link("c1")}, match=[matchers.query_param_matcher({"q": "Slack", "limit": "200"})])
-    rsps.get(APPS + "?after=c1&limit=200", json=[{"id": "0oaC", "label": "SLACK"}], headers={"Link": page_link("c2")})
-    rsps.get(APPS + "?after=c2&limit=200", json=[{"id": "0oaD", "label": "Slack"}])
-    found = client().find_apps_by_label("Slack")
-    assert [app["id"] for app in found] == ["0oaA", "0oaD"]
-    assert len(rsps.calls) == 3
-
-
 # ------------------------------------------------------------------------------------------------------------------
 # The token never appears in an error
 
@@ -912,7 +874,7 @@ def test_token_never_in_an_error(rsps, client, scenario, credential):
 def test_token_never_in_a_pagination_error(rsps, client):
     rsps.get(APPS, json=[], headers={"Link": '<https://evil.example.com/x>; rel="next"'})
     with pytest.raises(OktaError) as caught:
-        client().find_apps_by_label("x")
+        client().get_all("/api/v1/apps", {"q": "x", "limit": 200})
     assert_token_absent(caught.value)
 
 

@@ -490,3 +490,44 @@ def test_app_label_several_lists_the_ids(rsps, run_module):
     assert "0oaC" not in result["msg"]
     assert result["app_ids"] == ["0oaA", "0oaB"]
     assert len(rsps.calls) == 2
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# app_label: one listing by prefix search, every page, matched exactly (_apps.resolve_label)
+
+
+def page_link(cursor):
+    return '<{0}?after={1}&limit=200>; rel="next"'.format(APPS, cursor)
+
+
+def test_label_lookup_is_one_prefix_search_of_every_status_matched_exactly(rsps, run_module):
+    rsps.get(APPS, json=[{"id": "0oaSLACK2", "label": "slack"}, {"id": APP, "label": "Slack"},
+                         {"id": "0oaSLACK3", "label": "Slack Enterprise"}, {"id": "0oaSLACK4", "label": "Slack "}],
+             match=[matchers.query_param_matcher({"q": "Slack", "limit": "200"})])
+    rsps.get(FEATURES, json=[FEATURE])
+    rc, result = info(run_module, org_url=ORG, api_token=TOKEN, app_label="Slack")
+    assert rc == 0, result
+    assert result["app_id"] == APP
+    assert [call.request.url.split("?")[0] for call in rsps.calls] == [APPS, FEATURES]
+
+
+def test_label_lookup_follows_every_page_and_names_every_holder(rsps, run_module):
+    rsps.get(APPS, json=[{"id": "0oaA", "label": "Slack"}, {"id": "0oaB", "label": "Slackers"}],
+             headers={"Link": page_link("c1")}, match=[matchers.query_param_matcher({"q": "Slack", "limit": "200"})])
+    rsps.get(APPS + "?after=c1&limit=200", json=[{"id": "0oaD", "label": "Slack"}])
+    rc, result = info(run_module, org_url=ORG, api_token=TOKEN, app_label="Slack")
+    assert rc == 1
+    assert result["msg"] == "2 apps have the label 'Slack' (0oaA, 0oaD); use app_id to say which one."
+    assert result["app_ids"] == ["0oaA", "0oaD"]
+    assert len(rsps.calls) == 2
+
+
+def test_label_lookup_names_the_app_a_wrong_case_probably_meant(rsps, run_module):
+    rsps.get(APPS, json=[{"id": APP, "label": "Slack"}, {"id": "0oa9", "label": "Slackbot"}],
+             match=[matchers.query_param_matcher({"q": "slack", "limit": "200"})])
+    rc, result = info(run_module, org_url=ORG, api_token=TOKEN, app_label="slack")
+    assert rc == 1
+    assert result["msg"] == ("No app has the label 'slack' (labels are matched exactly, including case); check "
+                             "app_label or use app_id. Did you mean 'Slack' ({0})?".format(APP))
+    assert "app_ids" not in result
+    assert len(rsps.calls) == 1
