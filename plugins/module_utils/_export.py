@@ -284,7 +284,14 @@ def _comment_text(text):
 def _dump(data):
     import yaml  # only the controller renders the file
 
-    return yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True, width=1 << 16)
+    class IndentedDumper(yaml.SafeDumper):  # pylint: disable=too-many-ancestors
+        """Lists indented under their key, as yamllint's default wants."""
+
+        def increase_indent(self, flow=False, indentless=False):
+            return super(IndentedDumper, self).increase_indent(flow, False)
+
+    return yaml.dump(data, Dumper=IndentedDumper, sort_keys=False, default_flow_style=False, allow_unicode=True,
+                     width=1 << 16)
 
 
 def build(apps, filter_expression=None, include_inactive=False):
@@ -339,7 +346,7 @@ def render(export):
     if variables["app_provisioning_apps"]:
         labels = iter(export["labels"])
         for line in _dump({"app_provisioning_apps": variables["app_provisioning_apps"]}).rstrip("\n").split("\n"):
-            if line.startswith("- app_id: "):
+            if line.startswith("  - app_id: "):
                 label = _comment_text(next(labels))
                 line = "{0}  # {1}".format(line, label) if label else line
             lines.append(line)

@@ -116,7 +116,7 @@ def test_an_org_exported_then_applied_changes_nothing(emu, tmp_path):
     assert set(data) == {"app_provisioning_connection", "app_provisioning_baseline", "app_provisioning_apps"}
     ids = [app["app_id"] for app in data["app_provisioning_apps"]]
     assert JENKINS not in ids and "#   Jenkins ({0})".format(JENKINS) in text
-    assert "- app_id: {0}  # Zoom".format(ZOOM) in text
+    assert "\n  - app_id: {0}  # Zoom\n".format(ZOOM) in text
     labels = dict((app_id, state[app_id]["label"]) for app_id in ids)
     assert [labels[i] for i in ids] == sorted(labels[i] for i in ids), "apps sorted by label"
     # more than half of the apps share these; the apps that differ keep their own value

@@ -51,3 +51,22 @@ def test_a_missing_block_fails():
         assert "inbound_provisioning" in str(exc)
     else:
         raise AssertionError("a missing generated block must fail")
+
+
+def test_the_export_entry_takes_the_main_selection_and_connection_options_and_its_path():
+    specs = yaml.safe_load(_text())["argument_specs"]
+    export = specs["export"]["options"]
+    assert set(export) == set(gen.SHARED) | {"app_provisioning_export_path"}
+    for name in gen.SHARED:
+        assert export[name] == specs["main"]["options"][name]
+    assert export["app_provisioning_export_path"]["required"] is True
+
+
+def test_a_shared_option_missing_from_the_main_entry_fails():
+    text = _text().replace("      app_provisioning_filter: &app_provisioning_filter\n", "      app_provisioning_filtr:\n", 1)
+    try:
+        gen.regenerate(text)
+    except ValueError as exc:
+        assert "app_provisioning_filter" in str(exc)
+    else:
+        raise AssertionError("an export option the main entry point lacks must fail")
