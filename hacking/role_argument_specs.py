@@ -50,8 +50,8 @@ EXPORT_ENTRY = """\
 export:
   short_description: Export an org's provisioning as a vars file the main entry point applies with no change
   description:
-    - Reads the apps of O(app_provisioning_apps) and O(app_provisioning_filter) (one listing of the org, one listing of
-      the filter, and M(oktaops.okta.okta_app_provisioning_info) for each app, two requests for an app whose
+    - Reads the apps of O(app_provisioning_apps) and O(app_provisioning_filter) (one listing of the org, one listing
+      of the filter, and M(oktaops.okta.okta_app_provisioning_info) for each app, two requests for an app whose
       connection is enabled and one for any other) and writes O(app_provisioning_export_path).
     - The file holds C(app_provisioning_connection) and C(app_provisioning_baseline) with every setting that more than
       half of the exported apps share, and C(app_provisioning_apps) with each app by C(app_id) (its label in a

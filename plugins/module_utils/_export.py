@@ -339,8 +339,8 @@ def render(export):
         lines.append("# Write-only settings are not exported (Okta never returns them). Give them from Ansible Vault")
         lines.append("# in the app's connection.profile before its connection is set up again or enabled:")
         for label, app_id, names, state in export["write_only"]:
-            lines.append("#   {0} ({1}): {2}{3}".format(_comment_text(label), app_id, ", ".join(names),
-                                                         "; its connection is off" if state == "disabled" else ""))
+            off = "; its connection is off" if state == "disabled" else ""
+            lines.append("#   {0} ({1}): {2}{3}".format(_comment_text(label), app_id, ", ".join(names), off))
     lines.append(_dump({"app_provisioning_connection": variables["app_provisioning_connection"]}).rstrip("\n"))
     lines.append(_dump({"app_provisioning_baseline": variables["app_provisioning_baseline"]}).rstrip("\n"))
     if variables["app_provisioning_apps"]:
@@ -377,4 +377,3 @@ def export_file(reads, selection, filter_expression=None, include_inactive=False
 def read_requests(read):
     """What okta_app_provisioning_info spent: the connection, and the features when the connection is enabled."""
     return 2 if read.get("provisioning_supported") and read.get("provisioning_enabled") else 1
-

@@ -23,7 +23,7 @@ description:
     two requests for an app whose connection is enabled, one for any other. O(app_label) adds the lookup of the label.
   - An app whose type offers no provisioning (Okta reports its connection as C(UNKNOWN)) is not a failure; the module
     returns RV(provisioning_supported=false) and empty RV(features) and RV(options).
-  - Never changes anything. The role M(oktaops.okta.app_provisioning#role) uses this module to export an org's
+  - Never changes anything. The role P(oktaops.okta.app_provisioning#role) uses this module to export an org's
     provisioning (C(tasks_from=export)).
 author:
   - oktaops.okta maintainers (@oktaops)

@@ -37,8 +37,8 @@ def app(features=None, state="enabled", scheme="OAUTH2", **profile):
 def test_connection_options_hold_what_okta_returns_and_never_a_token():
     token = {"status": "ENABLED", "authScheme": "TOKEN", "baseUrl": "https://scim.example.com",
              "profile": {"authScheme": "TOKEN", "token": "secret-value"}}
-    assert export.connection_options(token) == {"state": "enabled",
-                                                 "profile": {"auth_scheme": "TOKEN", "base_url": "https://scim.example.com"}}
+    assert export.connection_options(token) == {
+        "state": "enabled", "profile": {"auth_scheme": "TOKEN", "base_url": "https://scim.example.com"}}
     org2org = {"status": "DISABLED", "profile": {"authScheme": "OAUTH2", "clientId": "0oa2", "signing": {"rotationMode": "AUTO"}}}
     assert export.connection_options(org2org) == {
         "state": "disabled", "profile": {"auth_scheme": "OAUTH2", "client_id": "0oa2", "signing": {"rotation_mode": "AUTO"}}}
@@ -86,8 +86,8 @@ def test_provisioning_options_from_okta_features():
     "create": st.fixed_dictionaries({"lifecycleCreate": st.fixed_dictionaries({"status": st.sampled_from(["ENABLED", "DISABLED"])})}),
     "update": st.fixed_dictionaries({}, optional={
         "profile": st.fixed_dictionaries({"status": st.sampled_from(["ENABLED", "DISABLED"])}),
-        "password": st.fixed_dictionaries({}, optional={"status": st.sampled_from(["ENABLED", "DISABLED"]),
-                                                         "seed": st.sampled_from(["OKTA", "RANDOM"])})}),
+        "password": st.fixed_dictionaries({}, optional={
+            "status": st.sampled_from(["ENABLED", "DISABLED"]), "seed": st.sampled_from(["OKTA", "RANDOM"])})}),
 }))
 def test_from_wire_is_the_inverse_of_to_wire(capabilities):
     assert to_wire(from_wire("USER_PROVISIONING", capabilities)) == export_normalised(capabilities)
@@ -126,7 +126,7 @@ def test_a_setting_an_app_lacks_stays_with_the_apps_that_have_it():
     password = {"status": "DISABLED", "seed": "RANDOM"}
     with_password = user()
     with_password["update"]["password"] = password
-    apps = [app({"user_provisioning": copy.deepcopy(with_password)}) for _ in range(3)]
+    apps = [app({"user_provisioning": copy.deepcopy(with_password)}) for dummy in range(3)]
     apps.append(app({"user_provisioning": user()}))  # no password sync: the role could not take the setting away
     baseline = export.infer_baseline(apps)
     assert not any("password" in path for path in baseline)
@@ -136,7 +136,7 @@ def test_a_setting_an_app_lacks_stays_with_the_apps_that_have_it():
 
 def test_an_app_without_a_baseline_feature_names_its_features_and_an_app_that_is_off_none():
     inbound = {"import_settings": {"username": {"username_format": "EMAIL"}}}
-    apps = [app({"user_provisioning": user(), "inbound_provisioning": inbound}) for _ in range(3)]
+    apps = [app({"user_provisioning": user(), "inbound_provisioning": inbound}) for dummy in range(3)]
     apps.append(app({"user_provisioning": user()}, scheme="TOKEN", base_url="https://scim.example.com"))
     apps.append(app(state="disabled"))
     baseline = export.infer_baseline(apps)
