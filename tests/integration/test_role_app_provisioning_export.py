@@ -160,12 +160,14 @@ def test_the_export_names_the_apps_it_cannot_resolve_and_writes_nothing(emu, tmp
     assert [entry["path"] for entry in emu.requests()] == [APPS_PATH], "one listing, no app read"
 
 
-def test_no_secret_in_the_export_at_any_verbosity(emu, tmp_path):
+def test_no_secret_in_the_export_at_any_verbosity_and_check_mode_writes_the_file(emu, tmp_path):
     target = tmp_path / "provisioning.yml"
     run = role_play_export(emu, {"app_provisioning_apps": [{"app_id": ZSCALER}, {"app_id": LEGACY_WIKI},
                                                            {"app_id": GITHUB}],
-                                 "app_provisioning_export_path": str(target)}, verbosity=4)
+                                 "app_provisioning_export_path": str(target)}, check=True, verbosity=4)
     assert run.rc == 0, run.stdout
+    assert {entry["method"] for entry in emu.requests()} == {"GET"}
+    assert len(emu.requests()) == 1 + 2 + 1 + 2, "one listing; Legacy Wiki's connection is off: one read"
     text = target.read_text()
     assert "token:" not in text and MANAGE_TOKEN not in run.everything()
     assert "Legacy Wiki ({0}): token; its connection is off".format(LEGACY_WIKI) in text
