@@ -15,6 +15,10 @@ Each generated block sits between a BEGIN and an END marker line in the YAML fil
     ...
     # END generated: user_provisioning
 
+The entry point ``export`` (tasks_from: export) is generated too: it takes the main entry point's selection and
+connection options as they are (YAML aliases of anchors this script sets on the main entry point's options), plus
+its own ``app_provisioning_export_path``.
+
 ``make role-specs`` rewrites the blocks; tests/unit/test_role_argument_specs.py fails when the file differs from
 what this script would write. Run from the repository root, with the collection importable (make link).
 """
@@ -36,6 +40,36 @@ SPECS = os.path.join(ROOT, "roles", "app_provisioning", "meta", "argument_specs.
 FEATURE_MODULE = os.path.join(ROOT, "plugins", "modules", "okta_app_feature.py")
 # Role option -> feature whose capabilities it holds.
 BLOCKS = {"user_provisioning": "USER_PROVISIONING", "inbound_provisioning": "INBOUND_PROVISIONING"}
+# The main entry point's options the export entry point takes as they are: the selection and the connection settings.
+SHARED = ("app_provisioning_apps", "app_provisioning_filter", "app_provisioning_include_inactive",
+          "app_provisioning_org_url", "app_provisioning_api_token", "app_provisioning_access_token",
+          "app_provisioning_validate_certs", "app_provisioning_ca_path", "app_provisioning_timeout",
+          "app_provisioning_retries", "app_provisioning_auth_options", "app_provisioning_no_log")
+EXPORT = "export"
+EXPORT_ENTRY = """\
+export:
+  short_description: Export an org's provisioning as a vars file the main entry point applies with no change
+  description:
+    - Reads the apps of O(app_provisioning_apps) and O(app_provisioning_filter) (one listing of the org, one listing
+      of the filter, and M(oktaops.okta.okta_app_provisioning_info) for each app, two requests for an app whose
+      connection is enabled and one for any other) and writes O(app_provisioning_export_path).
+    - The file holds C(app_provisioning_connection) and C(app_provisioning_baseline) with every setting that more than
+      half of the exported apps share, and C(app_provisioning_apps) with each app by C(app_id) (its label in a
+      comment) and only what differs. Given to the main entry point as it is (C(-e @file)), it changes nothing.
+    - Apps whose type offers no provisioning are listed in a comment. Write-only settings (a connection's token) are
+      never exported; a comment names the apps whose connection takes one.
+    - The file is deterministic (apps by label then id, a fixed key order, no timestamp), so it can live in git and
+      its diff is the org's drift. It is written in check mode too.
+  author:
+    - oktaops.okta maintainers (@oktaops)
+  options:
+{shared}
+    app_provisioning_export_path:
+      description:
+        - The file to write on the controller, such as V(provisioning.yml). Replaced when the org changed.
+      type: path
+      required: true
+"""
 WIDTH = 120
 _MARKER = re.compile(r"^(?P<indent> *)# BEGIN generated: (?P<name>\w+)(?: .*)?$\n(?P<body>.*?)^(?P=indent)# END generated: "
                      r"(?P=name)$", re.M | re.S)
@@ -92,6 +126,22 @@ def block(name, indent):
     return "\n".join(lines) + "\n"
 
 
+def export_block(indent):
+    """The ``export`` entry point at ``indent`` spaces: the shared options as aliases, then its own."""
+    shared = "\n".join("    {0}: *{0}".format(name) for name in SHARED)
+    return "".join((" " * indent + line).rstrip() + "\n" for line in EXPORT_ENTRY.format(shared=shared).split("\n")[:-1])
+
+
+def anchored(text):
+    """``text`` with an anchor named after each shared option of the main entry point (added when missing)."""
+    for name in SHARED:
+        pattern = re.compile(r"^(      {0}:)(?: &\w+)?$".format(name), re.M)
+        if len(pattern.findall(text)) != 1:
+            raise ValueError("{0}: the main entry point has no option {1} to share with export".format(SPECS, name))
+        text = pattern.sub(r"\1 &{0}".format(name), text)
+    return text
+
+
 def regenerate(text):
     """``text`` (the YAML file) with every generated block rewritten; fails if a block is missing."""
     seen = set()
@@ -99,12 +149,14 @@ def regenerate(text):
     def replace(match):
         name, indent = match.group("name"), match.group("indent")
         seen.add(name)
+        body = export_block(len(indent)) if name == EXPORT else block(name, len(indent))
         return "{0}# BEGIN generated: {1} (make role-specs; do not edit by hand)\n{2}{0}# END generated: {1}".format(
-            indent, name, block(name, len(indent)))
+            indent, name, body)
 
-    out = _MARKER.sub(replace, text)
-    if not set(BLOCKS) <= seen:
-        raise ValueError("{0} has no generated block for {1}".format(SPECS, ", ".join(sorted(set(BLOCKS) - seen))))
+    out = _MARKER.sub(replace, anchored(text))
+    missing = (set(BLOCKS) | {EXPORT}) - seen
+    if missing:
+        raise ValueError("{0} has no generated block for {1}".format(SPECS, ", ".join(sorted(missing))))
     return out
 
 

@@ -237,6 +237,31 @@ def to_wire(params):
     return _to_wire(_TABLE, params)
 
 
+def _from_wire(fields, wire):
+    out = {}
+    for fld in fields:
+        value = wire.get(fld.wire)
+        if value is None:
+            continue
+        if fld.children:
+            sub = _from_wire(fld.children, value) if isinstance(value, Mapping) else {}
+            if sub:
+                out[fld.name] = sub
+        else:
+            out[fld.name] = copy.deepcopy(value)
+    return out
+
+
+def from_wire(feature, capabilities):
+    """The option value (snake_case, table order) holding ``capabilities`` of ``feature`` as Okta returned them.
+
+    The inverse of :func:`to_wire` for the feature's own blocks: either username spelling is read, None leaves and
+    empty blocks are dropped, and keys the table does not know are left out (no option could take them).
+    """
+    own = [f for f in _TABLE if f.name in FEATURE_BLOCKS[feature]]
+    return _from_wire(own, normalise(capabilities))
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Input checks (before any request)
 # ---------------------------------------------------------------------------------------------------------------

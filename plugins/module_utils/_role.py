@@ -108,7 +108,7 @@ def select_apps(apps, listing=None, matched=None):
 def _features_of(spec, baseline):
     """Feature name -> settings of one app: its own merged over the baseline's, for the features it applies."""
     baseline = baseline if isinstance(baseline, dict) else {}
-    only = spec.get("features") or None
+    only = spec.get("features")  # None: every feature; [] applies none (an exported app whose connection is off)
     desired = {}
     for key, feature in ROLE_FEATURES:
         settings = merge(baseline.get(key) or {}, spec.get(key) or {})

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from ansible_collections.oktaops.okta.hacking import role_argument_specs as gen
@@ -43,11 +44,25 @@ def test_a_hand_edit_is_detected():
     assert gen.regenerate(edited) == text
 
 
-def test_a_missing_block_fails():
-    text = _text().replace("# BEGIN generated: inbound_provisioning", "# BEGIN something else", 1)
+@pytest.mark.parametrize("old,new,named", [
+    ("# BEGIN generated: inbound_provisioning", "# BEGIN something else", "inbound_provisioning"),
+    ("      app_provisioning_filter: &app_provisioning_filter\n", "      app_provisioning_filtr:\n",
+     "app_provisioning_filter"),
+])
+def test_a_missing_block_or_shared_option_fails(old, new, named):
+    text = _text().replace(old, new, 1)
     try:
         gen.regenerate(text)
     except ValueError as exc:
-        assert "inbound_provisioning" in str(exc)
+        assert named in str(exc)
     else:
-        raise AssertionError("a missing generated block must fail")
+        raise AssertionError("a missing generated block or shared option must fail")
+
+
+def test_the_export_entry_takes_the_main_selection_and_connection_options_and_its_path():
+    specs = yaml.safe_load(_text())["argument_specs"]
+    export = specs["export"]["options"]
+    assert set(export) == set(gen.SHARED) | {"app_provisioning_export_path"}
+    for name in gen.SHARED:
+        assert export[name] == specs["main"]["options"][name]
+    assert export["app_provisioning_export_path"]["required"] is True

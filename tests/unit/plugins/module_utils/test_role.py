@@ -124,8 +124,8 @@ def test_features_narrow_what_an_app_gets():
                                            baseline={"user_provisioning": BASELINE["user_provisioning"],
                                                      "inbound_provisioning": {}})
     assert list(narrow["features"]) == ["USER_PROVISIONING"]
-    # an empty list narrows nothing; a feature without settings is not applied
-    assert list(every["features"]) == ["USER_PROVISIONING"]
+    # an empty list applies no feature (an exported app whose connection is off); the app is not configured
+    assert every["features"] == {} and every["configure"] is False
     (only_inbound,), _tokens = plan([{"app_id": SLACK, "features": ["INBOUND_PROVISIONING"]}],
                                     baseline={"user_provisioning": BASELINE["user_provisioning"]})
     assert only_inbound["features"] == {} and only_inbound["configure"] is False

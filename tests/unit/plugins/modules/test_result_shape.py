@@ -23,6 +23,7 @@ from ansible_collections.oktaops.okta.plugins.modules import (
     okta_app_feature_info,
     okta_app_info,
     okta_app_provisioning,
+    okta_app_provisioning_info,
 )
 
 ORG = "https://acme.okta.com"
@@ -60,11 +61,13 @@ MODULES = {
     "provisioning_connection": (okta_app_provisioning.main, dict(connection=dict(state="enabled"),
                                                                  user_provisioning=PROFILE_ON)),
     "app_info": (okta_app_info.main, {}),
+    "provisioning_info": (okta_app_provisioning_info.main, {}),
 }
 # The first read of each module: the URL, or None for a module that reads no provisioning.
 FIRST_READ = {"feature": FEATURES, "feature_info": FEATURES, "connection": CONNECTION, "connection_info": CONNECTION,
-              "provisioning": FEATURES, "provisioning_connection": CONNECTION, "app_info": ORG + "/api/v1/apps/" + APP}
-READS_PROVISIONING = ("feature", "feature_info", "connection", "connection_info", "provisioning",
+              "provisioning": FEATURES, "provisioning_connection": CONNECTION, "provisioning_info": CONNECTION,
+              "app_info": ORG + "/api/v1/apps/" + APP}
+READS_PROVISIONING = ("feature", "feature_info", "connection", "connection_info", "provisioning", "provisioning_info",
                       "provisioning_connection")
 ABSENT = object()
 
@@ -134,6 +137,8 @@ def test_unsupported_connection(rsps, run, name):
     ("connection_info", CONNECTION, (200, CONN_UNKNOWN), False),
     ("feature_info", FEATURES, DISABLED, True),
     ("connection_info", CONNECTION, (200, CONN_DISABLED), True),
+    ("provisioning_info", CONNECTION, (200, CONN_UNKNOWN), False),
+    ("provisioning_info", CONNECTION, (200, CONN_DISABLED), True),
 ])
 def test_info_modules_report_what_they_read(rsps, run, name, url, body, supported):
     """An app without provisioning, or with it switched off, is an answer for the info modules, not a failure."""
