@@ -40,18 +40,24 @@ options:
     type: str
   filter:
     description:
-      - An Okta filter expression passed to Okta as it is, such as V(name eq "okta_org2org") or
-        V(status eq "INACTIVE"). Okta can filter on C(id), C(name), C(status), C(credentials.signing.kid) and
-        C(settings.slo.enabled), with C(eq) joined by C(and). C(label) cannot be filtered; use O(label).
-      - A filter Okta rejects fails the task with Okta's message and the filter.
-      - When O(include_inactive=false), the filter sent is C((<filter>) and status eq "ACTIVE"), unless this filter
-        itself names C(status); then it is sent unchanged and decides the status on its own.
+      - An Okta filter expression, sent to Okta as it is, such as V(name eq "okta_org2org") or
+        V(status eq "INACTIVE").
+      - Okta takes B(one) expression with the operator C(eq) on C(id), C(name), C(status), C(credentials.signing.kid)
+        or C(settings.slo.enabled); no C(and), no C(or), no parentheses, no other operator. C(label) cannot be
+        filtered; use O(label).
+      - A filter Okta rejects fails the task with a message that repeats the filter, Okta's answer and what Okta
+        accepts.
+      - When O(include_inactive=false) and this filter does not name C(status), the apps that are not C(ACTIVE) are
+        dropped from Okta's answer by the module; they still come in Okta's pages, so a filter that matches many
+        inactive apps costs their share of the ceil(N/200) requests. A filter that names C(status) decides the
+        status on its own.
     type: str
   include_inactive:
     description:
       - Return inactive apps too.
-      - When V(false), only C(ACTIVE) apps are returned, and Okta does the filtering (the request carries
-        C(filter=status eq "ACTIVE"), combined with O(filter)).
+      - When V(false), only C(ACTIVE) apps are returned. Without O(filter), Okta does the filtering (the request
+        carries the filter C(status eq "ACTIVE")); with O(filter), the module drops the other apps from the answer,
+        since Okta takes only one filter expression.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -162,24 +168,25 @@ apps:
 
 from ansible_collections.oktaops.okta.plugins.module_utils._apps import (
     APPS_PATH,
+    keep_active,
     list_params,
     match_label,
     project_app,
     project_apps,
+    rejected_filter_message,
     valid_app_id,
 )
+from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
 
 
-def filter_hints(query):
-    """The wording for a 400 to a list with a filter: Okta's reason, and the filter repeated."""
+def filter_hints(query, failure):
+    """The wording for a 400 to a list with a filter: the filter, Okta's reason, and what Okta accepts."""
     if "filter" not in query:
         return None
     return {
         lambda exc: exc.kind == "http" and exc.status == 400:
-            "Okta rejected the app filter '{0}' ({{failure}}). Okta can filter apps on id, name, status, "
-            "credentials.signing.kid and settings.slo.enabled with eq and and; use label for labels".format(
-                query["filter"].replace("{", "{{").replace("}", "}}")),
+            rejected_filter_message(query["filter"], failure, by_label="label"),
     }
 
 
@@ -215,8 +222,12 @@ def main():
         module.fail_json(msg="label is empty; give the app's label as shown in the Admin Console.", apps=[])
     query = list_params(q=params["q"], user_filter=params["filter"], include_inactive=params["include_inactive"],
                         label=label)
-    apps = module.call("Cannot list the org's apps", module.client.get_all, APPS_PATH, query,
-                       hints=filter_hints(query), apps=[], filter=query.get("filter"))
+    try:
+        apps = module.client.get_all(APPS_PATH, query)
+    except OktaError as exc:
+        module.fail_okta("Cannot list the org's apps", exc, hints=filter_hints(query, exc), apps=[],
+                         filter=query.get("filter"))
+    apps = keep_active(apps, params["filter"], params["include_inactive"])
     if label is not None:
         apps = match_label(apps, label)
     module.exit_json(changed=False, apps=project_apps(apps))
