@@ -58,6 +58,19 @@ OAUTH_ROUTES = (
     Route(("POST",), re.compile("^%s$" % re.escape(TOKEN_PATH)), "_token", (), ()),
 )
 
+def body_problem(method, raw, content_type):
+    """``(status, why)`` when a request's body does not suit Okta's media type (``application/json`` only, and
+    no body on a GET), or None."""
+    if not raw:
+        return None
+    if method == "GET":
+        return 400, "a GET takes no request body"
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media != "application/json":
+        return 415, "the request body must be application/json, not %s" % (media[:60] or "unlabelled")
+    return None
+
+
 # What a route handler gets besides the pattern's groups.
 Call = collections.namedtuple("Call", "state method path query body body_ok raw base headers ignore_put")
 
@@ -412,6 +425,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if problem:
             name = problem.split("'")[1]
             return refused(400, "E0000001", "Api validation failed: %s" % name, problem, [problem])
+        if route.params is not None:
+            problem = body_problem(method, call.raw, self.headers.get("Content-Type"))
+            if problem:
+                return refused(problem[0], "E0000001", "Api validation failed: body", problem[1], [problem[1]])
         return getattr(self, route.handler)(call, *groups)
 
     # -- the routes' handlers ----------------------------------------------

@@ -121,3 +121,18 @@ def test_the_token_endpoint_takes_a_form_body_only(emu):
     assert emu.requests()[-1]["refusal"] is None
     resp = requests.get(emu.url + "/oauth2/v1/token", verify=emu.ca_file, timeout=10)
     assert resp.status_code == 405 and resp.headers["Allow"] == "POST"
+
+
+def test_a_body_must_be_json_and_a_get_takes_none(emu):
+    before = emu.state()["apps"]
+    body = '{"update": {"profile": {"status": "ENABLED"}}}'
+    resp = api(emu, "PUT", feature_path(SLACK, USER), data=body, headers={"Content-Type": "text/plain"})
+    assert_refused(emu, resp, 415, "E0000001", "Api validation failed: body", "must be application/json, not text/plain")
+    resp = api(emu, "PUT", feature_path(SLACK, USER), data=body.encode())  # unlabelled
+    assert_refused(emu, resp, 415, "E0000001", "Api validation failed: body", "not unlabelled")
+    resp = api(emu, "GET", APPS, data=body, headers={"Content-Type": "application/json"})
+    assert_refused(emu, resp, 400, "E0000001", "Api validation failed: body", "a GET takes no request body")
+    assert emu.state()["apps"] == before
+    resp = api(emu, "PUT", feature_path(SLACK, USER), data=body,
+               headers={"Content-Type": "application/json; charset=utf-8"})
+    assert resp.status_code == 200 and emu.requests()[-1]["refusal"] is None
