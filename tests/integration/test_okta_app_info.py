@@ -74,8 +74,8 @@ def test_filter_q_label_and_app_id(emu, play):
 
 
 def test_a_filter_is_sent_as_it_is_and_inactive_apps_are_dropped_after_the_listing(emu, play):
-    old = emu.admin("POST", "/_admin/apps", [{"label": "Old Org2Org %d" % n, "name": "okta_org2org",
-                                               "status": "INACTIVE"} for n in range(2)])
+    old = emu.admin("POST", "/_admin/apps", [
+        {"label": "Old Org2Org %d" % n, "name": "okta_org2org", "status": "INACTIVE"} for n in range(2)])
     old_ids = sorted(app["id"] for app in old)
     held = emu.state()["apps"]
     matched = sorted(i for i, a in held.items() if a["name"] == "okta_org2org")

@@ -23,7 +23,7 @@ DPOP_IAT_WINDOW = 300  # seconds either side of the real clock (clock_skew only 
 NONCE_PLACES = ("token", "api")
 
 
-def oauth_error(status, error, description, headers=()):
+def _oauth_error(status, error, description, headers=()):
     return _Response(status, {"error": error, "error_description": description}, headers)
 
 
@@ -133,27 +133,27 @@ class OAuthState:
         import jwt
 
         if not proof:
-            return oauth_error(400, "invalid_dpop_proof", "DPoP proof JWT header is missing.")
+            return _oauth_error(400, "invalid_dpop_proof", "DPoP proof JWT header is missing.")
         header, claims = _unverified(proof)
         if header is None or not isinstance(claims, dict):
-            return oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT is malformed.")
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT is malformed.")
         jwk = header.get("jwk")
         if header.get("typ") != "dpop+jwt" or not isinstance(jwk, dict) or "d" in jwk or \
                 header.get("alg") not in ASSERTION_ALGS:
-            return oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT header is invalid (typ, alg or jwk).")
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT header is invalid (typ, alg or jwk).")
         try:
             jwt.decode(proof, jwt.PyJWK(jwk).key, algorithms=[header["alg"]], options={"require": ["iat", "jti"]})
         except (jwt.PyJWTError, ValueError, KeyError):
-            return oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT signature is invalid.")
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT signature is invalid.")
         if claims.get("htm") != method or claims.get("htu") != url:
-            return oauth_error(400, "invalid_dpop_proof", "The DPoP proof htm or htu does not match the request.")
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof htm or htu does not match the request.")
         if not isinstance(claims.get("iat"), int) or abs(claims["iat"] - time.time()) > DPOP_IAT_WINDOW:
-            return oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT iat is outside the allowed window.")
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT iat is outside the allowed window.")
         if token is not None and claims.get("ath") != _ath(token):
-            return oauth_error(400, "invalid_dpop_proof", "The DPoP proof ath does not match the access token.")
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof ath does not match the access token.")
         if self.proof_uses[claims["jti"]] > 1:
             self.replays_rejected += 1
-            return oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT has already been used.")
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof JWT has already been used.")
         return _jwk_thumbprint(jwk), claims.get("nonce")
 
     def nonce_challenge(self, client, place, nonce):
@@ -163,7 +163,7 @@ class OAuthState:
         self.nonce_challenges[place] += 1
         description = "Authorization server requires nonce in DPoP proof." if place == "token" else \
             "Resource server requires nonce in DPoP proof."
-        return oauth_error(400 if place == "token" else 401, "use_dpop_nonce", description,
+        return _oauth_error(400 if place == "token" else 401, "use_dpop_nonce", description,
                             [("DPoP-Nonce", self.nonces[place]),
                              ("WWW-Authenticate", 'DPoP error="use_dpop_nonce", error_description="%s"' % description)])
 
@@ -173,21 +173,21 @@ class OAuthState:
 
         self.token_requests += 1
         if form.get("grant_type") != "client_credentials":
-            return oauth_error(400, "unsupported_grant_type", "The grant type is not supported.")
+            return _oauth_error(400, "unsupported_grant_type", "The grant type is not supported.")
         assertion = form.get("client_assertion")
         if form.get("client_assertion_type") != ASSERTION_TYPE or not assertion:
-            return oauth_error(401, "invalid_client", "Client authentication failed: a client_assertion is required.")
+            return _oauth_error(401, "invalid_client", "Client authentication failed: a client_assertion is required.")
         header, claims = _unverified(assertion)
         if header is None or not isinstance(claims, dict):
-            return oauth_error(400, "invalid_client", "The client_assertion is not a valid JWT.")
+            return _oauth_error(400, "invalid_client", "The client_assertion is not a valid JWT.")
         client = self.clients.get(claims.get("iss"))
         if client is None or claims.get("sub") != claims.get("iss"):
-            return oauth_error(401, "invalid_client", "Invalid value for 'client_id' parameter.")
+            return _oauth_error(401, "invalid_client", "Invalid value for 'client_id' parameter.")
         if header.get("alg") not in ASSERTION_ALGS:
-            return oauth_error(401, "invalid_client", "The client_assertion algorithm is not allowed.")
+            return _oauth_error(401, "invalid_client", "The client_assertion algorithm is not allowed.")
         candidates = [k for k in client["keys"] if not header.get("kid") or k.get("kid") == header.get("kid")]
         if not candidates:
-            return oauth_error(401, "invalid_client", "The client_assertion kid does not match a registered key.")
+            return _oauth_error(401, "invalid_client", "The client_assertion kid does not match a registered key.")
         verified = None
         for jwk in candidates:
             try:
@@ -195,21 +195,21 @@ class OAuthState:
                                       options={"require": ["exp", "iat", "jti", "aud", "iss", "sub"]})
                 break
             except jwt.InvalidAudienceError:
-                return oauth_error(401, "invalid_client",
+                return _oauth_error(401, "invalid_client",
                                     "The audience [aud] claim in the client_assertion is invalid.")
             except jwt.ExpiredSignatureError:
-                return oauth_error(401, "invalid_client", "The client_assertion token is expired.")
+                return _oauth_error(401, "invalid_client", "The client_assertion token is expired.")
             except jwt.MissingRequiredClaimError as exc:
-                return oauth_error(401, "invalid_client", "The client_assertion is missing the claim %s." % exc.claim)
+                return _oauth_error(401, "invalid_client", "The client_assertion is missing the claim %s." % exc.claim)
             except (jwt.PyJWTError, ValueError, KeyError):
                 continue
         if verified is None:
-            return oauth_error(401, "invalid_client", "The client_assertion signature is invalid.")
+            return _oauth_error(401, "invalid_client", "The client_assertion signature is invalid.")
         if verified["exp"] - verified["iat"] > 3600:
-            return oauth_error(401, "invalid_client",
+            return _oauth_error(401, "invalid_client",
                                 "The client_assertion token has an expiration too far into the future.")
         if verified["jti"] in self.assertion_jtis:
-            return oauth_error(401, "invalid_client", "The client_assertion token has already been used.")
+            return _oauth_error(401, "invalid_client", "The client_assertion token has already been used.")
         self.assertion_jtis.add(verified["jti"])
         jkt = None
         if proof or client["dpop"] == "required":
@@ -222,9 +222,9 @@ class OAuthState:
                 return challenge
         requested = (form.get("scope") or "").split()
         if not requested:
-            return oauth_error(400, "invalid_scope", "The 'scope' parameter is required.")
+            return _oauth_error(400, "invalid_scope", "The 'scope' parameter is required.")
         if any(scope not in client["scopes"] for scope in requested):
-            return oauth_error(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.")
+            return _oauth_error(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.")
         token = "emu-at-" + _rand(40)
         token_type = "DPoP" if jkt else "Bearer"
         tokens[(token_type.lower(), token)] = set(requested)
@@ -244,5 +244,5 @@ class OAuthState:
             return checked
         jkt, nonce = checked
         if jkt != issued["jkt"]:
-            return oauth_error(400, "invalid_dpop_proof", "The DPoP proof key does not match the access token.")
+            return _oauth_error(400, "invalid_dpop_proof", "The DPoP proof key does not match the access token.")
         return self.nonce_challenge(self.clients[issued["client_id"]], "api", nonce)

@@ -28,7 +28,7 @@ from .connections import (REDACTED, apply_connection_request, redact_connection_
                           validate_connection_request)
 from .features import FEATURE_NAMES, deep_merge, normalise_capabilities, validate_capabilities, without_password
 from .limits import bucket_for, fault_response, match_fault
-from .oauth import TOKEN_PATH, oauth_error
+from .oauth import TOKEN_PATH, _oauth_error
 from .responses import (ERRORS, SCOPE_MANAGE, SCOPE_READ, _err, _iso, _json_response, _rand, _Response, error_body,
                         refused)
 from .state import EmulatorState
@@ -57,19 +57,6 @@ API_ROUTES = (
 OAUTH_ROUTES = (
     Route(("POST",), re.compile("^%s$" % re.escape(TOKEN_PATH)), "_token", (), ()),
 )
-
-def body_problem(method, raw, content_type):
-    """``(status, why)`` when a request's body does not suit Okta's media type (``application/json`` only, and
-    no body on a GET), or None."""
-    if not raw:
-        return None
-    if method == "GET":
-        return 400, "a GET takes no request body"
-    media = (content_type or "").split(";")[0].strip().lower()
-    if media != "application/json":
-        return 415, "the request body must be application/json, not %s" % (media[:60] or "unlabelled")
-    return None
-
 
 # What a route handler gets besides the pattern's groups.
 Call = collections.namedtuple("Call", "state method path query body body_ok raw base headers ignore_put")
@@ -102,6 +89,19 @@ def query_problem(route, pairs):
         if name not in route.params:
             allowed = ", ".join(route.params + route.not_emulated) or "none"
             return "unknown query parameter '%s'; this endpoint takes: %s" % (name[:40], allowed)
+    return None
+
+
+def body_problem(method, raw, content_type):
+    """``(status, why)`` when a request's body does not suit Okta's media type (``application/json`` only, and
+    no body on a GET), or None."""
+    if not raw:
+        return None
+    if method == "GET":
+        return 400, "a GET takes no request body"
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media != "application/json":
+        return 415, "the request body must be application/json, not %s" % (media[:60] or "unlabelled")
     return None
 
 
@@ -302,6 +302,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                         resp.delay = float(fault.get("delay", 1.0))
                         resp.fault = fault
                 resp.rate = (limit, remaining, reset)
+            entry["refusal"] = resp.refusal  # before the answer leaves, so a client that reads the log sees it
         if resp.drop:
             self._drop()
             return
@@ -322,7 +323,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         with state.lock:
             entry["status"] = resp.status
-            entry["refusal"] = resp.refusal
 
     # -- /oauth2: the org authorization server's token endpoint ------------------
     def _oauth(self, path, query_string, raw):
@@ -372,11 +372,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     resp = self._not_allowed(", ".join(route.methods))
                 else:
                     problem = query_problem(route, parse_qsl(query_string, keep_blank_values=True))
-                    resp = oauth_error(400, "invalid_request", problem) if problem else \
+                    resp = _oauth_error(400, "invalid_request", problem) if problem else \
                         getattr(self, route.handler)(state, form, proof, raw)
                     resp.refusal = resp.refusal or problem
                 if fault is not None and fault["type"] == "slow":
                     resp.delay = float(fault.get("delay", 1.0))
+            entry["refusal"] = resp.refusal
         if resp.drop:
             self._drop()
             return
@@ -391,14 +392,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         with state.lock:
             entry["status"] = resp.status
-            entry["refusal"] = resp.refusal
 
     def _token(self, state, form, proof, raw):
         """``POST /oauth2/v1/token``: a form body only (RFC 6749 section 4.4 and Okta's spec)."""
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if ctype != "application/x-www-form-urlencoded":
             why = "the token request must be application/x-www-form-urlencoded, not %s" % (ctype or "no content type")
-            resp = oauth_error(400, "invalid_request", why)
+            resp = _oauth_error(400, "invalid_request", why)
             resp.refusal = why
             return resp
         return state.oauth.token_request(form, proof, self._base() + TOKEN_PATH, state.tokens)
@@ -426,7 +426,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             name = problem.split("'")[1]
             return refused(400, "E0000001", "Api validation failed: %s" % name, problem, [problem])
         if route.params is not None:
-            problem = body_problem(method, call.raw, self.headers.get("Content-Type"))
+            problem = body_problem(method, call.raw, call.headers.get("Content-Type"))
             if problem:
                 return refused(problem[0], "E0000001", "Api validation failed: body", problem[1], [problem[1]])
         return getattr(self, route.handler)(call, *groups)

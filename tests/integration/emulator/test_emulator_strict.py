@@ -127,7 +127,8 @@ def test_a_body_must_be_json_and_a_get_takes_none(emu):
     before = emu.state()["apps"]
     body = '{"update": {"profile": {"status": "ENABLED"}}}'
     resp = api(emu, "PUT", feature_path(SLACK, USER), data=body, headers={"Content-Type": "text/plain"})
-    assert_refused(emu, resp, 415, "E0000001", "Api validation failed: body", "must be application/json, not text/plain")
+    assert_refused(emu, resp, 415, "E0000001", "Api validation failed: body",
+                   "must be application/json, not text/plain")
     resp = api(emu, "PUT", feature_path(SLACK, USER), data=body.encode())  # unlabelled
     assert_refused(emu, resp, 415, "E0000001", "Api validation failed: body", "not unlabelled")
     resp = api(emu, "GET", APPS, data=body, headers={"Content-Type": "application/json"})

@@ -323,8 +323,9 @@ def test_bad_settings_fail_clearly_without_a_request(rsps, inventory, config, wo
 
 def test_rejected_filter_and_auth_failure(rsps, inventory):
     rsps.get(APPS, status=400, json=okta_error("E0000031", "Invalid search criteria."))
-    with pytest.raises(AnsibleError, match=r"Okta rejected the app filter 'label eq \"x\"' \(400 E0000031: Invalid search "
-                                           r"criteria\)\. Okta accepts one expression with the operator eq"):
+    refused = (r"Okta rejected the app filter 'label eq \"x\"' \(400 E0000031: Invalid search criteria\)\. "
+               r"Okta accepts one expression with the operator eq")
+    with pytest.raises(AnsibleError, match=refused):
         inventory(dict(BASE, filter='label eq "x"'))
     rsps.replace(responses.GET, APPS, status=401, json=okta_error("E0000011", "Invalid token provided"))
     with pytest.raises(AnsibleError, match="rejected the credentials") as caught:
