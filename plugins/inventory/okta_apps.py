@@ -38,18 +38,25 @@ options:
     choices: [oktaops.okta.okta_apps]
   filter:
     description:
-      - An Okta filter expression passed to Okta as it is, such as V(name eq "okta_org2org"). Okta can filter on
-        C(id), C(name), C(status), C(credentials.signing.kid) and C(settings.slo.enabled), with C(eq) joined by
-        C(and); it cannot filter labels.
-      - When O(include_inactive=false), the filter sent is C((<filter>) and status eq "ACTIVE"), unless this filter
-        itself names C(status); then it is sent unchanged and decides the status on its own.
+      - An Okta filter expression, sent to Okta as it is, such as V(name eq "okta_org2org").
+      - Okta takes B(one) expression with the operator C(eq) on C(id), C(name), C(status), C(credentials.signing.kid)
+        or C(settings.slo.enabled); no C(and), no C(or), no parentheses, no other operator. Labels cannot be
+        filtered; use O(q). A filter Okta rejects fails the inventory with a message that repeats the filter, Okta's
+        answer and what Okta accepts.
+      - When O(include_inactive=false) and this filter does not name C(status), the apps that are not C(ACTIVE) are
+        dropped from Okta's answer by the plugin; they still come in Okta's pages, so a filter that matches many
+        inactive apps costs their share of the ceil(N/200) requests. A filter that names C(status) decides the
+        status on its own.
     type: str
   q:
     description: Okta's search, passed as C(q), that keeps apps whose name or label B(starts with) this text.
     type: str
   include_inactive:
     description:
-      - Make hosts of inactive apps too. When V(false), only C(ACTIVE) apps are listed, filtered by Okta.
+      - Make hosts of inactive apps too.
+      - When V(false), only C(ACTIVE) apps are listed. Without O(filter), Okta does the filtering (the request carries
+        the filter C(status eq "ACTIVE")); with O(filter), the plugin drops the other apps, since Okta takes only one
+        filter expression.
     type: bool
     default: false
   hostnames:
@@ -170,11 +177,14 @@ from ansible_collections.oktaops.okta.plugins.module_utils._apps import (
     HOSTNAME_SOURCES,
     app_hostvars,
     choose_hostnames,
+    keep_active,
     list_params,
     project_apps,
     provisioning_hostvars,
+    rejected_filter_message,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import LIST_APPS
 from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError, describe_failure
 from ansible_collections.oktaops.okta.plugins.module_utils._features import features_path, read_features
 from ansible_collections.oktaops.okta.plugins.module_utils._settings import MissingLibrary, build_client, org_url_of
@@ -219,7 +229,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         query = list_params(q=options["q"], user_filter=options["filter"],
                             include_inactive=options["include_inactive"])
         fingerprint = {"format": CACHE_FORMAT, "org_url": org_url_of(options, os.environ),
-                       "params": query, "with_provisioning": options["with_provisioning"]}
+                       "params": query, "include_inactive": bool(options["include_inactive"]),
+                       "with_provisioning": options["with_provisioning"]}
 
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option("cache")
@@ -290,10 +301,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             apps = project_apps(client.get_all(APPS_PATH, params=query))
         except OktaError as exc:
             if exc.kind == "http" and exc.status == 400 and "filter" in query:
-                raise AnsibleParserError("Okta rejected the app filter '{0}': {1}.".format(
-                    query["filter"], exc.reason.rstrip(".")))
-            raise AnsibleParserError(describe_failure("Cannot list the org's apps", exc, scopes=_scopes(client)))
-        apps = [app for app in apps if app.get("id")]
+                raise AnsibleParserError("{0}: {1}".format(
+                    LIST_APPS.at().action, rejected_filter_message(query["filter"], exc, by_label="q")))
+            raise AnsibleParserError(describe_failure(LIST_APPS.at().action, exc, scopes=_scopes(client)))
+        apps = [app for app in keep_active(apps, options["filter"], options["include_inactive"]) if app.get("id")]
         provisioning = {}
         if options["with_provisioning"]:
             strict = self.get_option("strict") is not False  # unset fails too: see the option's documentation

@@ -28,6 +28,9 @@ APPS_PATH = LIST_APPS.path  # the table's path of GET /api/v1/apps, under the na
 APP_FIELDS = ("id", "label", "name", "status", "signOnMode", "created", "lastUpdated", "features")
 
 ACTIVE_FILTER = 'status eq "ACTIVE"'
+FILTER_PROPERTIES = ("id", "name", "status", "credentials.signing.kid", "settings.slo.enabled")
+FILTER_GRAMMAR = "one expression with the operator eq on {0} or {1}".format(
+    ", ".join(FILTER_PROPERTIES[:-1]), FILTER_PROPERTIES[-1])
 HOSTNAME_SOURCES = ("label", "id", "name")
 DEFAULT_HOSTNAMES = ("label", "id")
 
@@ -50,19 +53,38 @@ def filter_names_status(user_filter):
     return _STATUS_RE.search(_QUOTED_RE.sub('""', user_filter)) is not None
 
 
-def apps_filter(user_filter=None, include_inactive=False):
-    """The ``filter`` to send, or None.
+def _user_filter(user_filter):
+    return (user_filter or "").strip() or None
 
-    Without ``include_inactive`` the ACTIVE restriction is a server filter, combined with the user's filter as
-    ``(<user filter>) and status eq "ACTIVE"``. A user filter that itself names ``status`` is sent as it is:
-    the user has said which status they want.
+
+def apps_filter(user_filter=None, include_inactive=False):
+    """The ``filter`` to send, or None: the user's filter as it is, never composed with another expression.
+
+    Okta takes one ``eq`` expression only (no ``and``, ``or`` or parentheses), so the ACTIVE restriction is a
+    server filter only when the user gave none: ``status eq "ACTIVE"`` without a user filter and without
+    ``include_inactive``. With a user filter, :func:`keep_active` drops the inactive apps afterwards.
     """
-    user_filter = (user_filter or "").strip() or None
-    if include_inactive or filter_names_status(user_filter):
+    user_filter = _user_filter(user_filter)
+    if user_filter or include_inactive:
         return user_filter
-    if user_filter:
-        return "({0}) and {1}".format(user_filter, ACTIVE_FILTER)
     return ACTIVE_FILTER
+
+
+def filters_active_locally(user_filter=None, include_inactive=False):
+    """Whether the answer must be narrowed to ACTIVE apps here: a user filter that does not name ``status``,
+    without ``include_inactive`` (a filter that names ``status`` decides the status on its own)."""
+    user_filter = _user_filter(user_filter)
+    return bool(user_filter) and not include_inactive and not filter_names_status(user_filter)
+
+
+def keep_active(apps, user_filter=None, include_inactive=False):
+    """``apps`` without the ones that are not ``ACTIVE``, when :func:`filters_active_locally` says so.
+
+    The cost: the inactive apps the user's filter matches still come in the pages Okta sends.
+    """
+    if not filters_active_locally(user_filter, include_inactive):
+        return list(apps)
+    return [app for app in apps if isinstance(app, dict) and app.get("status") == "ACTIVE"]
 
 
 def list_params(q=None, user_filter=None, include_inactive=False, label=None):
@@ -70,6 +92,7 @@ def list_params(q=None, user_filter=None, include_inactive=False, label=None):
 
     Okta cannot filter by label: a ``label`` is searched with ``q`` (a prefix search on name and label) and
     matched exactly afterwards with :func:`match_label` (see :func:`resolve_label`). ``label`` and ``q`` are exclusive.
+    ``q`` and one ``filter`` expression together are fine.
     """
     params = {"limit": PAGE_LIMIT}
     search = label if label is not None else q
@@ -85,6 +108,20 @@ def label_params(label):
     """Query parameters of the first ``GET /api/v1/apps`` that finds the apps labelled ``label``: a prefix search
     (``q``) on name and label, apps of every status, as an app named by its id is found whatever its status."""
     return list_params(label=label, include_inactive=True)
+
+
+def rejected_filter_message(okta_filter, exc, by_label="label"):
+    """The sentence for a filter Okta refused (a ``400`` to the list): the filter, Okta's words, what Okta takes.
+
+    ``exc`` is the failure (its ``status``, ``error_code`` and ``error_summary``); ``by_label`` names the option
+    that finds apps by label instead, since Okta cannot filter on ``label``.
+    """
+    said = " ".join(str(part) for part in (exc.status, exc.error_code) if part)
+    if exc.error_summary:
+        said = "{0}: {1}".format(said, str(exc.error_summary).rstrip("."))
+    return ("Okta rejected the app filter '{0}' ({1}). Okta accepts {2}, such as name eq \"okta_org2org\" or "
+            "status eq \"INACTIVE\", with no and, or, parentheses or other operators; it cannot filter on label "
+            "(use {3} for that). Correct the filter and run again.".format(okta_filter, said, FILTER_GRAMMAR, by_label))
 
 
 def match_label(apps, label):

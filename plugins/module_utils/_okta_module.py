@@ -143,7 +143,8 @@ class OktaModule(AnsibleModule):
         wording the failure uses, or the failure's opening words. The failure reads "<action>: <what happened and
         what to do>." with Okta's structured error keys and the keys of ``result`` beside ``msg``. ``not_found``
         words a 404 (default: the endpoint's wording); ``hints`` maps a test of the error (``exc -> bool``) to the
-        wording for a condition it recognises, such as ``provisioning_hints()``.
+        wording for a condition it recognises, such as ``provisioning_hints()`` (a string, or ``exc -> str`` for
+        wording that quotes the failure).
         """
         try:
             return fn(*args)
@@ -158,6 +159,8 @@ class OktaModule(AnsibleModule):
         fields = exc.fields()
         fields.update(result or {})
         hint = next((wording for matches, wording in (hints or {}).items() if matches(exc)), None)
+        if callable(hint):  # wording that needs the failure itself
+            hint = hint(exc)
         scopes = self.oauth.granted_scopes if self.oauth is not None else None
         self.fail_json(msg=describe_failure(action, exc, not_found=not_found, scopes=scopes, hint=hint), **fields)
 

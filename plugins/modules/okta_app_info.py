@@ -40,18 +40,24 @@ options:
     type: str
   filter:
     description:
-      - An Okta filter expression passed to Okta as it is, such as V(name eq "okta_org2org") or
-        V(status eq "INACTIVE"). Okta can filter on C(id), C(name), C(status), C(credentials.signing.kid) and
-        C(settings.slo.enabled), with C(eq) joined by C(and). C(label) cannot be filtered; use O(label).
-      - A filter Okta rejects fails the task with Okta's message and the filter.
-      - When O(include_inactive=false), the filter sent is C((<filter>) and status eq "ACTIVE"), unless this filter
-        itself names C(status); then it is sent unchanged and decides the status on its own.
+      - An Okta filter expression, sent to Okta as it is, such as V(name eq "okta_org2org") or
+        V(status eq "INACTIVE").
+      - Okta takes B(one) expression with the operator C(eq) on C(id), C(name), C(status), C(credentials.signing.kid)
+        or C(settings.slo.enabled); no C(and), no C(or), no parentheses, no other operator. C(label) cannot be
+        filtered; use O(label).
+      - A filter Okta rejects fails the task with a message that repeats the filter, Okta's answer and what Okta
+        accepts.
+      - When O(include_inactive=false) and this filter does not name C(status), the apps that are not C(ACTIVE) are
+        dropped from Okta's answer by the module; they still come in Okta's pages, so a filter that matches many
+        inactive apps costs their share of the ceil(N/200) requests. A filter that names C(status) decides the
+        status on its own.
     type: str
   include_inactive:
     description:
       - Return inactive apps too.
-      - When V(false), only C(ACTIVE) apps are returned, and Okta does the filtering (the request carries
-        C(filter=status eq "ACTIVE"), combined with O(filter)).
+      - When V(false), only C(ACTIVE) apps are returned. Without O(filter), Okta does the filtering (the request
+        carries the filter C(status eq "ACTIVE")); with O(filter), the module drops the other apps from the answer,
+        since Okta takes only one filter expression.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -161,10 +167,12 @@ apps:
 """
 
 from ansible_collections.oktaops.okta.plugins.module_utils._apps import (
+    keep_active,
     list_params,
     match_label,
     project_app,
     project_apps,
+    rejected_filter_message,
     valid_app_id,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_APP, LIST_APPS
@@ -172,14 +180,12 @@ from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import O
 
 
 def filter_hints(query):
-    """The wording for a 400 to a list with a filter: Okta's reason, and the filter repeated."""
+    """The wording for a 400 to a list with a filter: the filter, Okta's reason, and what Okta accepts."""
     if "filter" not in query:
         return None
     return {
         lambda exc: exc.kind == "http" and exc.status == 400:
-            "Okta rejected the app filter '{0}' ({{failure}}). Okta can filter apps on id, name, status, "
-            "credentials.signing.kid and settings.slo.enabled with eq and and; use label for labels".format(
-                query["filter"].replace("{", "{{").replace("}", "}}")),
+            lambda exc: rejected_filter_message(query["filter"], exc, by_label="label"),
     }
 
 
@@ -216,6 +222,7 @@ def main():
     target = LIST_APPS.at()
     apps = module.call(target, module.client.get_all, target.path, query, hints=filter_hints(query),
                        result=dict(apps=[], filter=query.get("filter")))
+    apps = keep_active(apps, params["filter"], params["include_inactive"])
     if label is not None:
         apps = match_label(apps, label)
     module.exit_json(changed=False, apps=project_apps(apps))

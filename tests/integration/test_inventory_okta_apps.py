@@ -177,8 +177,15 @@ def test_bad_settings_fail_clearly(emu, tmp_path):
     proc = ansible_inventory(inventory_file(emu, tmp_path, api_token="wrong-token-x"))
     assert proc.returncode != 0 and "rejected the credentials" in flat(proc.stderr)
     assert "wrong-token-x" not in proc.stdout + proc.stderr
-    proc = ansible_inventory(inventory_file(emu, tmp_path, filter='label eq "x"'))
-    assert proc.returncode != 0 and "Okta rejected the app filter" in flat(proc.stderr), proc.stderr
+    emu.admin("DELETE", "/_admin/requests")
+    proc = ansible_inventory(inventory_file(emu, tmp_path, filter='name eq "x" and status eq "ACTIVE"'))
+    assert proc.returncode != 0
+    assert ("Cannot list the org's apps: Okta rejected the app filter 'name eq \"x\" and status eq \"ACTIVE\"' "
+            "(400 E0000031: Invalid search criteria). Okta accepts one expression with the operator eq on id, name, "
+            "status, credentials.signing.kid or settings.slo.enabled") in flat(proc.stderr), proc.stderr
+    assert "(use q for that)" in flat(proc.stderr)
+    sent = [(r["query"]["filter"], r["status"]) for r in emu.requests()]
+    assert sent == [('name eq "x" and status eq "ACTIVE"', 400)]
     assert "Traceback" not in proc.stderr
 
 
@@ -302,3 +309,22 @@ def test_local_hosts_interpreter_and_what_overrides_it(emu, tmp_path):
     (tmp_path / "host_vars" / "Zscaler.yml").unlink()
     path = inventory_file(emu, tmp_path, q="Z", python_interpreter=str(other))
     assert ran() == {"Zoom": str(other), "Zscaler": str(other)}
+
+
+def test_a_filter_is_sent_as_it_is_and_inactive_apps_make_no_host(emu, tmp_path):
+    old = emu.admin("POST", "/_admin/apps", {"label": "Old Org2Org", "name": "okta_org2org", "status": "INACTIVE"})
+    held = emu.state()["apps"]
+    matched = sorted(i for i, a in held.items() if a["name"] == "okta_org2org")
+    active = sorted(i for i in matched if held[i]["status"] == "ACTIVE")
+    assert old[0]["id"] in matched and old[0]["id"] not in active and len(active) == 3
+    for include_inactive, expected in ((False, active), (True, matched)):
+        emu.admin("DELETE", "/_admin/requests")
+        path = inventory_file(emu, tmp_path, filter='name eq "okta_org2org"', include_inactive=include_inactive,
+                              with_provisioning=True, hostnames=["id"])
+        data = listed(ansible_inventory(path))
+        assert sorted(data["okta_apps"]["hosts"]) == expected
+        log = emu.requests()
+        assert [r["query"] for r in log if r["path"] == "/api/v1/apps"] == [
+            {"limit": "200", "filter": 'name eq "okta_org2org"'}]
+        features = sorted(r["path"].split("/")[4] for r in log if r["path"].endswith("/features"))
+        assert features == expected, "no features read for an app that makes no host"

@@ -47,6 +47,7 @@ def test_filter_q_label_and_app_id(emu, play):
         {"oktaops.okta.okta_app_info": {"q": "Slack"}},
         {"oktaops.okta.okta_app_info": {"app_id": SLACK}},
         {"oktaops.okta.okta_app_info": {"filter": 'status eq "INACTIVE"'}},
+        {"oktaops.okta.okta_app_info": {"q": "Slack", "filter": 'name eq "slack"'}},
     ])
     assert result.rc == 0, result.stdout
     held = emu.state()["apps"]
@@ -57,24 +58,64 @@ def test_filter_q_label_and_app_id(emu, play):
     assert [a["id"] for a in result[3]["apps"]] == [SLACK]
     inactive = sorted(i for i, a in held.items() if a["status"] == "INACTIVE")
     assert sorted(a["id"] for a in result[4]["apps"]) == inactive
+    assert sorted(a["id"] for a in result[5]["apps"]) == sorted(
+        i for i, a in held.items() if a["name"] == "slack" and a["status"] == "ACTIVE")
+    assert SLACK in [a["id"] for a in result[5]["apps"]]
     queries = [(r["path"], r["query"]) for r in emu.requests()]
     assert queries == [
-        ("/api/v1/apps", {"limit": "200", "filter": '(name eq "okta_org2org") and status eq "ACTIVE"'}),
+        ("/api/v1/apps", {"limit": "200", "filter": 'name eq "okta_org2org"'}),
         ("/api/v1/apps", {"limit": "200", "q": "Analytics", "filter": 'status eq "ACTIVE"'}),
         ("/api/v1/apps", {"limit": "200", "q": "Slack", "filter": 'status eq "ACTIVE"'}),
         ("/api/v1/apps/" + SLACK, {}),
         ("/api/v1/apps", {"limit": "200", "filter": 'status eq "INACTIVE"'}),
+        ("/api/v1/apps", {"limit": "200", "q": "Slack", "filter": 'name eq "slack"'}),
     ]
+    assert all(r["status"] == 200 for r in emu.requests())
 
 
-def test_a_rejected_filter_fails_with_okta_message_and_the_filter(emu, play):
-    result = play([{"oktaops.okta.okta_app_info": {"filter": 'label eq "Slack"'}}])
-    assert result.rc != 0
-    failed = result[0]
-    assert result.status(0) == "failed" and failed["status"] == 400, failed
-    assert '(label eq "Slack") and status eq "ACTIVE"' in failed["msg"]
-    assert failed["error_summary"] and failed["error_summary"] in failed["msg"]
-    assert "Traceback" not in result.everything()
+def test_a_filter_is_sent_as_it_is_and_inactive_apps_are_dropped_after_the_listing(emu, play):
+    old = emu.admin("POST", "/_admin/apps", [
+        {"label": "Old Org2Org %d" % n, "name": "okta_org2org", "status": "INACTIVE"} for n in range(2)])
+    old_ids = sorted(app["id"] for app in old)
+    held = emu.state()["apps"]
+    matched = sorted(i for i, a in held.items() if a["name"] == "okta_org2org")
+    active = sorted(i for i in matched if held[i]["status"] == "ACTIVE")
+    assert set(old_ids) < set(matched) and len(active) == 3
+    emu.admin("DELETE", "/_admin/requests")
+    result = play([
+        {"oktaops.okta.okta_app_info": {"filter": 'name eq "okta_org2org"'}},
+        {"oktaops.okta.okta_app_info": {"filter": 'name eq "okta_org2org"', "include_inactive": True}},
+        {"oktaops.okta.okta_app_info": {"label": "Old Org2Org 1", "filter": 'name eq "okta_org2org"'}},
+        {"oktaops.okta.okta_app_info": {"label": "Old Org2Org 1", "filter": 'name eq "okta_org2org"',
+                                        "include_inactive": True}},
+    ])
+    assert result.rc == 0, result.stdout
+    assert sorted(a["id"] for a in result[0]["apps"]) == active, "the inactive apps Okta sent are dropped"
+    assert sorted(a["id"] for a in result[1]["apps"]) == matched
+    assert result[2]["apps"] == []
+    assert [a["id"] for a in result[3]["apps"]] == [app["id"] for app in old if app["label"] == "Old Org2Org 1"]
+    sent = list_requests(emu)
+    assert [r["query"].get("filter") for r in sent] == ['name eq "okta_org2org"'] * 4
+    assert [r["query"].get("q") for r in sent] == [None, None, "Old Org2Org 1", "Old Org2Org 1"]
+    assert all(r["status"] == 200 and " and " not in r["query"]["filter"] for r in sent)
+
+
+def test_a_rejected_filter_fails_with_the_filter_and_what_okta_accepts(emu, play):
+    for okta_filter in ('label eq "Slack"', 'name eq "okta_org2org" and status eq "ACTIVE"', 'name sw "okta"'):
+        emu.admin("DELETE", "/_admin/requests")
+        result = play([{"oktaops.okta.okta_app_info": {"filter": okta_filter}, "register": "r"}])
+        assert result.rc != 0
+        failed = result[0]
+        assert result.status(0) == "failed" and failed["status"] == 400, failed
+        assert failed["msg"] == (
+            "Cannot list the org's apps: Okta rejected the app filter '%s' (400 E0000031: Invalid search criteria). "
+            "Okta accepts one expression with the operator eq on id, name, status, credentials.signing.kid or "
+            "settings.slo.enabled, such as name eq \"okta_org2org\" or status eq \"INACTIVE\", with no and, or, "
+            "parentheses or other operators; it cannot filter on label (use label for that). Correct the filter and "
+            "run again." % okta_filter)
+        assert failed["error_code"] == "E0000031" and failed["filter"] == okta_filter
+        assert [(r["query"]["filter"], r["status"]) for r in emu.requests()] == [(okta_filter, 400)]
+        assert "Traceback" not in result.everything()
 
 
 def test_oidc_client_secret_never_leaks(emu, play):

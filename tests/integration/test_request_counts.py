@@ -9,10 +9,14 @@ Each test runs one task through ansible-playbook and counts what the emulator lo
 - okta_app_feature_info: 1 request, with or without ``feature``;
 - okta_app_provisioning: 1 request with nothing to change (2 with ``connection``), one write per change, only the
   reads in check mode;
-- ``app_label``: one more request per page of label matches, asked with the largest page size (``limit=200``).
+- ``app_label``: one more request per page of label matches, asked with the largest page size (``limit=200``);
+- okta_app_info with a ``filter``: one request per page of the apps the filter matches, inactive ones included
+  (Okta takes one filter expression, so the inactive apps are dropped after the listing).
 
 The benchmark (``make bench``, docs/docsite/rst/performance.rst) publishes the same figures.
 """
+
+import math
 
 import pytest
 
@@ -181,3 +185,21 @@ def test_provisioning_by_label_adds_the_lookup_pages_and_nothing_else(emu, play)
     requests = emu.requests()
     assert_label_lookup(requests, PAGED_LABEL, 3)
     assert [(entry["method"], entry["path"]) for entry in requests[3:]] == [("GET", FEATURES_PATH.format(app_id))]
+
+
+@pytest.mark.parametrize("include_inactive", [False, True])
+def test_app_info_with_a_filter_pages_through_the_inactive_matches_too(emu, play, include_inactive):
+    apps = [{"label": "Counted %d" % number, "name": "counted_app", "status": "INACTIVE" if number % 2 else "ACTIVE"}
+            for number in range(5)]
+    emu.admin("POST", "/_admin/apps", json=apps)
+    emu.admin("POST", "/_admin/config", json={"max_page_size": PAGE_SIZE})
+    emu.admin("DELETE", "/_admin/requests")
+    run = play([{"oktaops.okta.okta_app_info": {"filter": 'name eq "counted_app"',
+                                                "include_inactive": include_inactive}}])
+    assert run.rc == 0, run.stdout
+    log = emu.requests()
+    assert len(log) == math.ceil(len(apps) / PAGE_SIZE) == 3, "every page of the matches, inactive ones too"
+    assert [entry["query"].get("filter") for entry in log] == ['name eq "counted_app"'] * 3
+    assert all(entry["status"] == 200 for entry in log)
+    expected = sorted(app["label"] for app in apps if include_inactive or app["status"] == "ACTIVE")
+    assert sorted(app["label"] for app in run[0]["apps"]) == expected

@@ -20,7 +20,7 @@ USER_BASELINE = {"user_provisioning": {"create": {"lifecycle_create": {"status":
                                        "update": {"lifecycle_deactivate": {"status": "ENABLED"}}}}
 # Apps with both features and an enabled connection in the seeded org.
 BOTH = ["Slack", "Google Workspace", "Zoom", "Box", "ServiceNow"]
-EVERY_STATUS = 'status eq "ACTIVE" or status eq "INACTIVE"'
+EVERY_ACTIVE = 'status eq "ACTIVE"'
 
 
 def grow(emu, count=250):
@@ -106,11 +106,11 @@ def test_apps_by_id_alone_need_no_listing(emu):
                                                       sorted([SLACK, ZOOM])]
 
 
-def test_a_filter_over_the_whole_org_reports_apps_without_provisioning_as_unsupported(emu, tmp_path):
-    state = emu.state()["apps"]
-    unsupported = unsupported_ids(emu)
-    assert len(unsupported) >= 0.6 * len(state)
-    role_vars = variables(app_provisioning_filter=EVERY_STATUS, app_provisioning_connection={"state": "enabled"},
+def test_a_filter_over_every_active_app_reports_apps_without_provisioning_as_unsupported(emu, tmp_path):
+    state = dict((app_id, app) for app_id, app in emu.state()["apps"].items() if app["status"] == "ACTIVE")
+    unsupported = sorted(set(unsupported_ids(emu)) & set(state))
+    assert len(unsupported) > len(state) / 2  # most active apps of the seeded org have no provisioning
+    role_vars = variables(app_provisioning_filter=EVERY_ACTIVE, app_provisioning_connection={"state": "enabled"},
                           app_provisioning_report_path=str(tmp_path))
 
     first = role_play(emu, role_vars)
@@ -136,27 +136,28 @@ def test_a_filter_over_the_whole_org_reports_apps_without_provisioning_as_unsupp
     supported = len(state) - len(unsupported)
     # one listing page; the connection and the features of each app; only the connection of an unsupported one
     assert len(log) == 1 + 2 * supported + len(unsupported)
-    assert listings(log)[0]["query"]["filter"] == EVERY_STATUS
+    assert listings(log)[0]["query"]["filter"] == EVERY_ACTIVE
     assert summary(second)["summary"] == {"apps": len(state), "changed": 0, "unchanged": supported, "failed": 0,
                                           "unsupported": len(unsupported), "consent_required": 0}
 
 
 def test_check_mode_audit_of_the_active_apps_fails_only_the_app_whose_connection_is_off(emu, tmp_path):
+    emu.admin("POST", "/_admin/apps", {"label": "Legacy Wiki Archive", "name": "legacy_wiki", "status": "INACTIVE"})
+    emu.admin("DELETE", "/_admin/requests")
     before = emu.state()["apps"]
     active = sorted(app_id for app_id, app in before.items() if app["status"] == "ACTIVE")
-    run = role_play(emu, variables(app_provisioning_filter='name eq "okta_org2org" or name eq "legacy_wiki"',
+    run = role_play(emu, variables(app_provisioning_filter='name eq "legacy_wiki"',
                                    app_provisioning_report_path=str(tmp_path)), check=True)
     assert run.rc != 0
     assert {entry["method"] for entry in emu.requests()} == {"GET"} and emu.state()["apps"] == before
     result = summary(run)
-    assert apps_by_status(result)["failed"] == [LEGACY_WIKI]
+    assert apps_by_status(result) == {"failed": [LEGACY_WIKI]}, "the inactive wiki is dropped after the listing"
     wiki = [app for app in result["apps"] if app["app_id"] == LEGACY_WIKI][0]
     assert "enable" in wiki["error"]
     listed = listings(emu.requests())
-    assert len(listed) == 1
-    assert listed[0]["query"]["filter"] == '(name eq "okta_org2org" or name eq "legacy_wiki") and status eq "ACTIVE"'
-    assert sorted(app["app_id"] for app in result["apps"]) == sorted(
-        app_id for app_id in active if before[app_id]["name"] in ("okta_org2org", "legacy_wiki"))
+    assert [entry["query"]["filter"] for entry in listed] == ['name eq "legacy_wiki"']
+    assert [entry["path"] for entry in per_app(emu.requests())] == ["%s/%s/features" % (APPS_PATH, LEGACY_WIKI)]
+    assert sorted(app_id for app_id, app in before.items() if app["name"] == "legacy_wiki") != [LEGACY_WIKI]
 
     run = role_play(emu, variables(app_provisioning_filter='status eq "ACTIVE"'), check=True)
     result = summary(run)
@@ -181,8 +182,7 @@ def test_an_app_listed_and_matched_is_configured_once_with_its_own_settings(emu)
     log = emu.requests()
     listed = listings(log)
     assert len(listed) == 2, "one listing for the filter, one for the labels"
-    assert sorted(entry["query"].get("filter", "") for entry in listed) == [
-        "", '(name eq "okta_org2org") and status eq "ACTIVE"']
+    assert sorted(entry["query"].get("filter", "") for entry in listed) == ["", 'name eq "okta_org2org"']
     reads = sorted(entry["path"] for entry in log if entry["method"] == "GET" and entry["path"] != APPS_PATH)
     assert reads == sorted("%s/%s/features" % (APPS_PATH, app_id) for app_id in [ORG2ORG, ZOOM] + subsidiaries)
     assert held(emu, ORG2ORG, "USER_PROVISIONING")["update"]["profile"]["status"] == "DISABLED"
@@ -221,10 +221,47 @@ def test_no_apps_and_no_filter_fails_before_any_request(emu):
 
 
 def test_a_filter_okta_rejects_fails_the_run_before_any_app(emu):
-    run = role_play(emu, variables([{"app_id": SLACK}], app_provisioning_filter='label eq "Slack"'))
-    assert run.rc != 0
-    assert [entry["path"] for entry in emu.requests()] == [APPS_PATH]
-    assert "Okta rejected the app filter" in run.stdout
+    before = emu.state()["apps"]
+    for okta_filter in ('label eq "Slack"', 'name eq "okta_org2org" and status eq "ACTIVE"'):
+        emu.admin("DELETE", "/_admin/requests")
+        run = role_play(emu, variables([{"app_id": SLACK}], app_provisioning_filter=okta_filter))
+        assert run.rc != 0
+        log = emu.requests()
+        assert [(entry["path"], entry["query"].get("filter"), entry["status"]) for entry in log] == [
+            (APPS_PATH, okta_filter, 400)], "one listing, refused; nothing read or written for any app"
+        assert emu.state()["apps"] == before
+        listing = [r["result"] for r in run.results if r["task"] == "List the apps the filter matches"]
+        assert listing and listing[0]["msg"].startswith(
+            "Cannot list the org's apps: Okta rejected the app filter '%s' (400 E0000031: Invalid search criteria). "
+            "Okta accepts one expression with the operator eq on id, name, status, credentials.signing.kid or "
+            "settings.slo.enabled" % okta_filter), listing
+
+
+def test_a_filter_over_inactive_apps_with_and_without_include_inactive(emu):
+    old = emu.admin("POST", "/_admin/apps", {"label": "Old Org2Org", "name": "okta_org2org", "status": "INACTIVE"})
+    old_id = old[0]["id"]
+    held_apps = emu.state()["apps"]
+    active = sorted(app_id for app_id, app in held_apps.items()
+                    if app["name"] == "okta_org2org" and app["status"] == "ACTIVE")
+    assert len(active) == 3
+    emu.admin("DELETE", "/_admin/requests")
+    run = role_play(emu, variables(app_provisioning_filter='name eq "okta_org2org"'))
+    assert run.rc == 0, run.stdout
+    assert sorted(app["app_id"] for app in summary(run)["apps"]) == active
+    log = emu.requests()
+    assert [entry["query"] for entry in listings(log)] == [{"limit": "200", "filter": 'name eq "okta_org2org"'}]
+    assert not [entry for entry in log if old_id in entry["path"]], "the inactive app is neither read nor written"
+    assert set(app_id for app_id, _feature in puts(emu)) <= set(active)
+
+    emu.admin("DELETE", "/_admin/requests")
+    run = role_play(emu, variables(app_provisioning_filter='name eq "okta_org2org"',
+                                   app_provisioning_include_inactive=True))
+    assert run.rc == 0, run.stdout
+    assert sorted(app["app_id"] for app in summary(run)["apps"]) == sorted(active + [old_id])
+    assert [entry["query"] for entry in listings(emu.requests())] == [
+        {"limit": "200", "filter": 'name eq "okta_org2org"'}]
+    assert [app_id for app_id, _feature in puts(emu)] == [old_id], "only the inactive app still had to change"
+    assert held(emu, old_id, "USER_PROVISIONING")["update"]["lifecycleDeactivate"]["status"] == "ENABLED"
 
 
 def test_a_connection_token_never_appears_in_the_output(emu):

@@ -25,7 +25,7 @@ from urllib.parse import quote, urlencode
 from .connections import initial_connection
 from .features import (FEATURE_NAMES, deep_merge, default_capabilities, normalise_capabilities,
                        validate_capabilities)
-from .responses import ALNUM, DEFAULT_PAGE, HARD_MAX_PAGE, _err, _iso, _json_response, _rand
+from .responses import ALNUM, DEFAULT_PAGE, HARD_MAX_PAGE, _iso, _json_response, _rand, refused
 
 SIGN_ON_MODES = ("SAML_2_0", "OPENID_CONNECT", "AUTO_LOGIN", "BROWSER_PLUGIN", "BOOKMARK", "BASIC_AUTH",
                  "SECURE_PASSWORD_STORE", "WS_FEDERATION", "SAML_1_1")
@@ -222,107 +222,48 @@ def render_app(app, base):
 
 
 # ---------------------------------------------------------------------------
-# Listing: q, filter, limit, after
+# Listing: q, filter (one eq expression), limit, after
 # ---------------------------------------------------------------------------
 
 FILTER_PROPERTIES = ("id", "status", "name", "credentials.signing.kid", "settings.slo.enabled")
-_TOKEN_RE = re.compile(r'\s*(?:(\()|(\))|"((?:[^"\\]|\\.)*)"|([A-Za-z_][A-Za-z0-9_.]*))')
+BOOLEAN_PROPERTIES = ("settings.slo.enabled",)
+# Okta's documented filter on the app list: ONE expression, `<property> eq <value>`; nothing else.
+_FILTER_RE = re.compile(r'^(?P<prop>[A-Za-z_][A-Za-z0-9_.]*) eq (?:"(?P<str>(?:[^"\\]|\\.)*)"|(?P<bool>true|false))$')
+LIST_CURSOR_RE = re.compile(r"^[A-Za-z0-9]{1,64}$")
+INVALID_SEARCH = ("E0000031", "Invalid search criteria.")
 
 
 class FilterError(ValueError):
     pass
 
 
-def _tokenise(text):
-    tokens, pos = [], 0
-    text = text.rstrip()
-    while pos < len(text):
-        m = _TOKEN_RE.match(text, pos)
-        if not m or m.end() == pos:
-            raise FilterError("unexpected character at position %d: %r" % (pos, text[pos:pos + 10]))
-        if m.group(1):
-            tokens.append(("(", None))
-        elif m.group(2):
-            tokens.append((")", None))
-        elif m.group(3) is not None:
-            tokens.append(("str", re.sub(r"\\(.)", r"\1", m.group(3))))
-        else:
-            tokens.append(("word", m.group(4)))
-        pos = m.end()
-    return tokens
-
-
-class _Parser:
-    """or-expr := and-expr ("or" and-expr)* ; and-expr := term ("and" term)* ;
-    term := "(" or-expr ")" | property "eq" value ; value := "string" | true | false"""
-
-    def __init__(self, text):
-        self.tokens = _tokenise(text)
-        self.pos = 0
-
-    def peek(self):
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
-
-    def take(self):
-        tok = self.peek()
-        self.pos += 1
-        return tok
-
-    def parse(self):
-        if not self.tokens:
-            raise FilterError("the filter is empty")
-        node = self.or_expr()
-        if self.pos != len(self.tokens):
-            raise FilterError("unexpected %r after a complete expression" % (self.peek()[1] or self.peek()[0]))
-        return node
-
-    def _keyword(self, word):
-        kind, value = self.peek()
-        return kind == "word" and value.lower() == word
-
-    def or_expr(self):
-        nodes = [self.and_expr()]
-        while self._keyword("or"):
-            self.take()
-            nodes.append(self.and_expr())
-        return ("or", nodes) if len(nodes) > 1 else nodes[0]
-
-    def and_expr(self):
-        nodes = [self.term()]
-        while self._keyword("and"):
-            self.take()
-            nodes.append(self.term())
-        return ("and", nodes) if len(nodes) > 1 else nodes[0]
-
-    def term(self):
-        kind, value = self.take()
-        if kind == "(":
-            node = self.or_expr()
-            if self.take()[0] != ")":
-                raise FilterError("missing closing parenthesis")
-            return node
-        if kind != "word" or value.lower() in ("and", "or", "eq"):
-            raise FilterError("expected a property name, got %r" % (value or kind or "the end"))
-        prop = value
-        if prop not in FILTER_PROPERTIES:
-            raise FilterError("filtering on '%s' is not supported; supported properties: %s"
-                              % (prop, ", ".join(FILTER_PROPERTIES)))
-        op_kind, op = self.take()
-        if op_kind != "word":
-            raise FilterError("expected an operator after '%s'" % prop)
-        if op.lower() != "eq":
-            raise FilterError("operator '%s' is not supported; only 'eq'" % op)
-        val_kind, val = self.take()
-        if val_kind == "str":
-            return ("eq", prop, val)
-        if val_kind == "word" and val.lower() in ("true", "false"):
-            return ("eq", prop, val.lower() == "true")
-        raise FilterError("expected a quoted value or true/false after '%s eq'" % prop)
-
-
 def parse_filter(text):
-    """The parse tree of an Okta filter expression; raises FilterError."""
-    return _Parser(text).parse()
+    """``(property, value)`` of an Okta app filter; raises FilterError (the reason) for anything else.
+
+    Okta documents one expression with the operator ``eq`` on ``id``, ``status``, ``name``,
+    ``credentials.signing.kid`` or ``settings.slo.enabled``; its engineers: "only single expressions, no ORs and
+    ANDs". So ``and``, ``or``, parentheses, other operators (``sw``, ``ne``, ...) and other properties (``label``)
+    are refused, as Okta refuses them.
+    """
+    m = _FILTER_RE.match(text.strip())
+    if not m:
+        words = text.split()
+        if any(word.lower() in ("and", "or") for word in words) or "(" in text or ")" in text:
+            raise FilterError("only one expression is supported: no and, or or parentheses")
+        if len(words) >= 2 and words[1] != "eq":
+            raise FilterError("operator '%s' is not supported; only 'eq'" % words[1][:20])
+        raise FilterError("expected <property> eq \"<value>\"")
+    prop = m.group("prop")
+    if prop not in FILTER_PROPERTIES:
+        raise FilterError("filtering on '%s' is not supported; supported properties: %s"
+                          % (prop[:40], ", ".join(FILTER_PROPERTIES)))
+    if prop in BOOLEAN_PROPERTIES:
+        if m.group("bool") is None:
+            raise FilterError("'%s' takes true or false" % prop)
+        return prop, m.group("bool") == "true"
+    if m.group("str") is None:
+        raise FilterError("'%s' takes a quoted value" % prop)
+    return prop, re.sub(r"\\(.)", r"\1", m.group("str"))
 
 
 def _prop(app, prop):
@@ -333,43 +274,46 @@ def _prop(app, prop):
     return _settings(app).get("signOn", {}).get("slo", {}).get("enabled")
 
 
-def matches(app, node):
-    kind = node[0]
-    if kind == "and":
-        return all(matches(app, n) for n in node[1])
-    if kind == "or":
-        return any(matches(app, n) for n in node[1])
-    return _prop(app, node[1]) == node[2]
+def matches(app, expression):
+    prop, value = expression
+    return _prop(app, prop) == value
 
 
 def list_apps(state, query, base):
-    """Answer ``GET /api/v1/apps``."""
+    """Answer ``GET /api/v1/apps`` (the query parameters' names are checked by the route table).
+
+    Strict where Okta promises nothing: ``limit`` must be an integer from 1 to 200, ``after`` a cursor from a
+    ``next`` link (the id of an app), ``q`` and ``filter`` not empty, ``filter`` one ``eq`` expression.
+    """
     cap = max(1, min(state.config["max_page_size"], HARD_MAX_PAGE))
-    limit_raw = query.get("limit")
     limit = DEFAULT_PAGE
-    if limit_raw not in (None, ""):
-        try:
-            limit = int(limit_raw)
-        except ValueError:
-            return _err(400, "E0000001", "Api validation failed: limit", ["limit: must be an integer"])
-        if limit <= 0:
-            limit = DEFAULT_PAGE
+    if "limit" in query:
+        limit = int(query["limit"]) if query["limit"].isdigit() else 0
+        if not 1 <= limit <= HARD_MAX_PAGE:
+            why = "limit: must be an integer from 1 to %d, got '%s'" % (HARD_MAX_PAGE, query["limit"][:20])
+            return refused(400, "E0000001", "Api validation failed: limit", why, [why])
     limit = min(limit, cap)
-    tree = None
-    if query.get("filter") not in (None, ""):
+    expression = None
+    if "filter" in query:
         try:
-            tree = parse_filter(query["filter"])
+            expression = parse_filter(query["filter"])
         except FilterError as exc:
-            return _err(400, "E0000031", "Invalid search criteria.", [str(exc)])
+            return refused(400, INVALID_SEARCH[0], INVALID_SEARCH[1], "filter: %s" % exc)
+    if "q" in query and not query["q"].strip():
+        why = "q: must not be empty"
+        return refused(400, "E0000001", "Api validation failed: q", why, [why])
+    after = query.get("after")
+    if after is not None and (not LIST_CURSOR_RE.match(after) or after not in state.apps):
+        why = "after: not a cursor from a next link"
+        return refused(400, "E0000001", "Api validation failed: after", why, [why])
     q = (query.get("q") or "").lower()
-    after = query.get("after") or ""
     found = []
     ids = state.sorted_ids()
     for app_id in ids[bisect.bisect_right(ids, after) if after else 0:]:
         app = state.apps[app_id]
         if q and not (app["label"].lower().startswith(q) or app["name"].lower().startswith(q)):
             continue
-        if tree is not None and not matches(app, tree):
+        if expression is not None and not matches(app, expression):
             continue
         found.append(app)
         if len(found) > limit:

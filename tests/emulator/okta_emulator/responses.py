@@ -55,7 +55,7 @@ def status_error_body(status):
 
 
 class _Response:
-    __slots__ = ("status", "body", "headers", "content_type", "rate", "fault", "drop", "delay")
+    __slots__ = ("status", "body", "headers", "content_type", "rate", "fault", "drop", "delay", "refusal")
 
     def __init__(self, status=200, body=None, headers=None, content_type="application/json", rate=True):
         self.status = status
@@ -66,6 +66,7 @@ class _Response:
         self.fault = None
         self.drop = False
         self.delay = 0.0
+        self.refusal = None  # why the emulator refused the request, for the request log (never sent)
 
 
 def _json_response(status, obj, headers=None):
@@ -74,6 +75,14 @@ def _json_response(status, obj, headers=None):
 
 def _err(status, code, summary, causes=()):
     return _Response(status, error_body(code, summary, causes))
+
+
+def refused(status, code, summary, why, causes=()):
+    """An Okta error answer whose reason ``why`` goes to the request log's ``refusal`` (Okta's body carries only
+    ``causes``)."""
+    resp = _err(status, code, summary, causes)
+    resp.refusal = why
+    return resp
 
 
 _HTML_PAGE = (

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import collections
 import email.utils
 import http.server
 import json
@@ -27,19 +28,83 @@ from .connections import (REDACTED, apply_connection_request, redact_connection_
                           validate_connection_request)
 from .features import FEATURE_NAMES, deep_merge, normalise_capabilities, validate_capabilities, without_password
 from .limits import bucket_for, fault_response, match_fault
-from .oauth import TOKEN_PATH
-from .responses import ERRORS, SCOPE_MANAGE, SCOPE_READ, _err, _iso, _json_response, _rand, _Response, error_body
+from .oauth import TOKEN_PATH, _oauth_error
+from .responses import (ERRORS, SCOPE_MANAGE, SCOPE_READ, _err, _iso, _json_response, _rand, _Response, error_body,
+                        refused)
 from .state import EmulatorState
 
 
 __all__ = ["OktaEmulator", "main"]
 
 
-_APP_RE = re.compile(r"^/api/v1/apps/([^/]+)$")
-_FEATURES_RE = re.compile(r"^/api/v1/apps/([^/]+)/features$")
-_FEATURE_RE = re.compile(r"^/api/v1/apps/([^/]+)/features/([^/]+)$")
+# The routes: method(s), path pattern, handler (a method of _Handler taking the call and the pattern's groups),
+# the query parameters it takes, and the ones Okta documents that the emulator does not emulate. A path that
+# matches with another method answers 405; a query parameter outside both lists answers 400; None leaves the
+# query to the handler (the provisioning connection endpoints check their own).
+Route = collections.namedtuple("Route", "methods pattern handler params not_emulated")
 _CONNECTION_RE = re.compile(r"^/api/v1/apps/([^/]+)/connections/default$")
 _CONNECTION_LIFECYCLE_RE = re.compile(r"^/api/v1/apps/([^/]+)/connections/default/lifecycle/(activate|deactivate)$")
+
+API_ROUTES = (
+    Route(("GET",), re.compile(r"^/api/v1/apps$"), "_list_apps", ("q", "filter", "limit", "after"),
+          ("useOptimization", "alwaysIncludeVpnSettings", "expand", "includeNonDeleted")),
+    Route(("GET",), re.compile(r"^/api/v1/apps/([^/]+)$"), "_get_app", (), ("expand",)),
+    Route(("GET", "POST"), _CONNECTION_RE, "_connection_route", None, ()),
+    Route(("POST",), _CONNECTION_LIFECYCLE_RE, "_connection_route", None, ()),
+    Route(("GET",), re.compile(r"^/api/v1/apps/([^/]+)/features$"), "_list_features", (), ()),
+    Route(("GET", "PUT"), re.compile(r"^/api/v1/apps/([^/]+)/features/([^/]+)$"), "_feature", (), ()),
+)
+OAUTH_ROUTES = (
+    Route(("POST",), re.compile("^%s$" % re.escape(TOKEN_PATH)), "_token", (), ()),
+)
+
+# What a route handler gets besides the pattern's groups.
+Call = collections.namedtuple("Call", "state method path query body body_ok raw base headers ignore_put")
+
+
+def find_route(routes, method, path):
+    """``(route, groups)`` for ``method path``; ``(route, None)`` when only the method is wrong; ``(None, None)``."""
+    wrong_method = None
+    for route in routes:
+        m = route.pattern.match(path)
+        if m is None:
+            continue
+        if method in route.methods:
+            return route, m.groups()
+        wrong_method = wrong_method or route
+    return wrong_method, None
+
+
+def query_problem(route, pairs):
+    """Why the query ``pairs`` do not suit ``route`` (a sentence), or None."""
+    if route.params is None:
+        return None
+    seen = set()
+    for name, _value in pairs:
+        if name in seen:
+            return "query parameter '%s' is given more than once" % name[:40]
+        seen.add(name)
+        if name in route.not_emulated:
+            return "query parameter '%s' is documented by Okta but not emulated" % name
+        if name not in route.params:
+            allowed = ", ".join(route.params + route.not_emulated) or "none"
+            return "unknown query parameter '%s'; this endpoint takes: %s" % (name[:40], allowed)
+    return None
+
+
+def body_problem(method, raw, content_type):
+    """``(status, why)`` when a request's body does not suit Okta's media type (``application/json`` only, and
+    no body on a GET), or None."""
+    if not raw:
+        return None
+    if method == "GET":
+        return 400, "a GET takes no request body"
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media != "application/json":
+        return 415, "the request body must be application/json, not %s" % (media[:60] or "unlabelled")
+    return None
+
+
 _AUTH_RE = re.compile(r"^\s*(SSWS|Bearer|DPoP)\s*(\S*)\s*$", re.IGNORECASE)
 _LOGGED_HEADERS = ("X-Okta-Retry-For", "X-Okta-Retry-Count", "Accept", "Content-Type")
 
@@ -139,7 +204,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         self._dispatch()
 
-    do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = do_GET
+    do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = do_GET  # the route tables say which methods a path takes
 
     def _dispatch(self):
         split = urlsplit(self.path)
@@ -162,7 +227,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _api(self, path, query_string, raw):
         emu = self.emu
         state = emu.state
-        query = dict(parse_qsl(query_string, keep_blank_values=True))
+        pairs = parse_qsl(query_string, keep_blank_values=True)
+        query = dict(pairs)
         if raw:
             try:
                 body = json.loads(raw.decode("utf-8"))
@@ -195,6 +261,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             "fault": None,
             "headers_subset": {h: self.headers[h] for h in _LOGGED_HEADERS if self.headers.get(h) is not None},
             "dpop_jti": None,
+            "refusal": None,
         }
         base = self._base()
         bucket = bucket_for(state.config, path)
@@ -228,14 +295,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if resp is None:
                 resp = fault_response(fault, self.responses) if fault is not None else None
                 if resp is None:
-                    resp = self._route(
-                        state, path, query, body, body_ok, raw, scheme_name, token, base,
-                        ignore_put=fault is not None and fault["type"] == "ignore_put",
-                    )
+                    call = Call(state, self.command, path, query, body, body_ok, raw, base, self.headers,
+                                fault is not None and fault["type"] == "ignore_put")
+                    resp = self._route(call, pairs, scheme_name, token)
                     if fault is not None and fault["type"] == "slow":
                         resp.delay = float(fault.get("delay", 1.0))
                         resp.fault = fault
                 resp.rate = (limit, remaining, reset)
+            entry["refusal"] = resp.refusal  # before the answer leaves, so a client that reads the log sees it
         if resp.drop:
             self._drop()
             return
@@ -279,6 +346,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             "fault": None,
             "headers_subset": {h: self.headers[h] for h in _LOGGED_HEADERS if self.headers.get(h) is not None},
             "dpop_jti": None,
+            "refusal": None,
         }
         with state.lock:
             state.seq += 1
@@ -297,14 +365,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                                  ("X-Rate-Limit-Reset", int(now + float(fault.get("reset_in", 3))))]
                 state.stats["rate_limited"] += 1
             if resp is None:
-                if path != TOKEN_PATH:
+                route, groups = find_route(OAUTH_ROUTES, self.command, path)
+                if route is None:
                     resp = _err(404, "E0000007", "Not found: Resource not found: %s" % path)
-                elif self.command != "POST":
-                    resp = self._not_allowed("POST")
+                elif groups is None:
+                    resp = self._not_allowed(", ".join(route.methods))
                 else:
-                    resp = state.oauth.token_request(form, proof, self._base() + TOKEN_PATH, state.tokens)
+                    problem = query_problem(route, parse_qsl(query_string, keep_blank_values=True))
+                    resp = _oauth_error(400, "invalid_request", problem) if problem else \
+                        getattr(self, route.handler)(state, form, proof, raw)
+                    resp.refusal = resp.refusal or problem
                 if fault is not None and fault["type"] == "slow":
                     resp.delay = float(fault.get("delay", 1.0))
+            entry["refusal"] = resp.refusal
         if resp.drop:
             self._drop()
             return
@@ -320,77 +393,94 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         with state.lock:
             entry["status"] = resp.status
 
-    def _route(self, state, path, query, body, body_ok, raw, scheme_name, token, base, ignore_put=False):
-        method = self.command
+    def _token(self, state, form, proof, raw):
+        """``POST /oauth2/v1/token``: a form body only (RFC 6749 section 4.4 and Okta's spec)."""
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if ctype != "application/x-www-form-urlencoded":
+            why = "the token request must be application/x-www-form-urlencoded, not %s" % (ctype or "no content type")
+            resp = _oauth_error(400, "invalid_request", why)
+            resp.refusal = why
+            return resp
+        return state.oauth.token_request(form, proof, self._base() + TOKEN_PATH, state.tokens)
+
+    def _route(self, call, pairs, scheme_name, token):
+        method, path, state = call.method, call.path, call.state
         # authentication / authorisation
         if scheme_name == "DPoP" and token:
-            refused = state.oauth.check_api(self.headers.get("DPoP"), method, base + path, token)
-            if refused is not None:
-                return refused
+            refused_proof = state.oauth.check_api(self.headers.get("DPoP"), method, call.base + path, token)
+            if refused_proof is not None:
+                return refused_proof
         scopes = state.tokens.get((scheme_name.lower(), token)) if scheme_name and token else None
         if scopes is None:
             return _err(401, *ERRORS[401])
-        needed = SCOPE_READ if method in ("GET", "HEAD") else SCOPE_MANAGE
+        needed = SCOPE_READ if method == "GET" else SCOPE_MANAGE
         if needed not in scopes:
             return _err(403, *ERRORS[403])
+        route, groups = find_route(API_ROUTES, method, path)
+        if route is None:
+            return _err(404, "E0000007", "Not found: Resource not found: %s" % path)
+        if groups is None:
+            return self._not_allowed(", ".join(route.methods))
+        problem = query_problem(route, pairs)
+        if problem:
+            name = problem.split("'")[1]
+            return refused(400, "E0000001", "Api validation failed: %s" % name, problem, [problem])
+        if route.params is not None:
+            problem = body_problem(method, call.raw, call.headers.get("Content-Type"))
+            if problem:
+                return refused(problem[0], "E0000001", "Api validation failed: body", problem[1], [problem[1]])
+        return getattr(self, route.handler)(call, *groups)
 
-        if path == "/api/v1/apps":
-            if method not in ("GET", "HEAD"):
-                return self._not_allowed("GET")
-            return list_apps(state, query, base)
-        m = _APP_RE.match(path)
-        if m:
-            if method not in ("GET", "HEAD"):
-                return self._not_allowed("GET")
-            app = state.apps.get(m.group(1))
-            if app is None:
-                return self._app_not_found(m.group(1))
-            return _json_response(200, render_app(app, base))
-        if "/connections/" in path:
-            resp = self._connection(state, path, query, body, body_ok, raw, base)
-            if resp is not None:
-                return resp
-        m = _FEATURES_RE.match(path)
-        if m:
-            if method not in ("GET", "HEAD"):
-                return self._not_allowed("GET")
-            app = state.apps.get(m.group(1))
-            if app is None:
-                return self._app_not_found(m.group(1))
-            if not app["features"]:
-                return self._not_supported(app)
-            if not app["provisioning"]:
-                return self._provisioning_off()
-            return _json_response(200, [state.render_feature(app, n, base) for n in FEATURE_NAMES
-                                        if n in app["features"]])
-        m = _FEATURE_RE.match(path)
-        if m:
-            if method not in ("GET", "HEAD", "PUT"):
-                return self._not_allowed("GET, PUT")
-            app = state.apps.get(m.group(1))
-            if app is None:
-                return self._app_not_found(m.group(1))
-            name = m.group(2)
-            if not app["features"]:
-                return self._not_supported(app)
-            if name not in app["features"]:
-                return _err(404, "E0000007", "Not found: Resource not found: %s (AppInstanceFeature)" % name)
-            if not app["provisioning"]:
-                return self._provisioning_off()
-            if method == "PUT" and not ignore_put:
-                if not body_ok:
-                    return _err(400, "E0000003", "The request body was not well-formed.",
-                                ["Request body is not valid JSON"] if raw else ["Request body is required"])
-                errors = validate_capabilities(name, body)
-                if errors:
-                    return _err(400, "E0000001", "Api validation failed: capabilities", errors)
-                patch = normalise_capabilities(name, body)
-                if name == "USER_PROVISIONING" and not app["password_sync"]:
-                    patch = without_password(patch)  # Okta ignores update.password where there is no sync
-                deep_merge(app["features"][name], patch)
-                app["lastUpdated"] = _iso(time.time())
-            return _json_response(200, state.render_feature(app, name, base))
-        return _err(404, "E0000007", "Not found: Resource not found: %s" % path)
+    # -- the routes' handlers ----------------------------------------------
+    @staticmethod
+    def _list_apps(call):
+        return list_apps(call.state, call.query, call.base)
+
+    def _get_app(self, call, app_id):
+        app = call.state.apps.get(app_id)
+        if app is None:
+            return self._app_not_found(app_id)
+        return _json_response(200, render_app(app, call.base))
+
+    def _connection_route(self, call, *_groups):
+        return self._connection(call.state, call.path, call.query, call.body, call.body_ok, call.raw, call.base)
+
+    def _list_features(self, call, app_id):
+        state = call.state
+        app = state.apps.get(app_id)
+        if app is None:
+            return self._app_not_found(app_id)
+        if not app["features"]:
+            return self._not_supported(app)
+        if not app["provisioning"]:
+            return self._provisioning_off()
+        return _json_response(200, [state.render_feature(app, n, call.base) for n in FEATURE_NAMES
+                                    if n in app["features"]])
+
+    def _feature(self, call, app_id, name):
+        state, body, raw = call.state, call.body, call.raw
+        app = state.apps.get(app_id)
+        if app is None:
+            return self._app_not_found(app_id)
+        if not app["features"]:
+            return self._not_supported(app)
+        if name not in app["features"]:
+            return _err(404, "E0000007", "Not found: Resource not found: %s (AppInstanceFeature)" % name)
+        if not app["provisioning"]:
+            return self._provisioning_off()
+        if call.method == "PUT" and not call.ignore_put:
+            if not call.body_ok:
+                return _err(400, "E0000003", "The request body was not well-formed.",
+                            ["Request body is not valid JSON"] if raw else ["Request body is required"])
+            errors = validate_capabilities(name, body)
+            if errors:
+                return _err(400, "E0000001", "Api validation failed: capabilities", errors)
+            patch = normalise_capabilities(name, body)
+            if name == "USER_PROVISIONING" and not app["password_sync"]:
+                patch = without_password(patch)  # Okta ignores update.password where there is no sync
+            deep_merge(app["features"][name], patch)
+            app["lastUpdated"] = _iso(time.time())
+        return _json_response(200, state.render_feature(app, name, call.base))
 
     @staticmethod
     def _not_allowed(allow):

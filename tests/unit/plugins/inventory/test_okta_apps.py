@@ -192,14 +192,19 @@ def test_unsafe_strings_stay_strings(rsps, inventory):
 
 
 def test_filter_q_include_inactive(rsps, inventory):
-    paged(rsps, [app(1, status="INACTIVE")])
+    paged(rsps, [app(1), app(2, status="INACTIVE")])
     run = inventory(dict(BASE, filter='name eq "okta_org2org"', q="App", include_inactive=False,
                          use_local_connection=False))
     query = dict((k, v[0]) for k, v in parse_qs(urlsplit(rsps.calls[0].request.url).query).items())
-    assert query == {"limit": "200", "q": "App", "filter": '(name eq "okta_org2org") and status eq "ACTIVE"'}
+    assert query == {"limit": "200", "q": "App", "filter": 'name eq "okta_org2org"'}
+    assert run.hosts() == ["App_1"], "the inactive app is dropped by the plugin"
     assert "ansible_connection" not in run.vars("App_1")
-    inventory(dict(BASE, filter='status eq "INACTIVE"'))
+    run = inventory(dict(BASE, filter='name eq "okta_org2org"', include_inactive=True))
     query = dict((k, v[0]) for k, v in parse_qs(urlsplit(rsps.calls[1].request.url).query).items())
+    assert query == {"limit": "200", "filter": 'name eq "okta_org2org"'}
+    assert sorted(run.hosts()) == ["App_1", "App_2"]
+    inventory(dict(BASE, filter='status eq "INACTIVE"'))
+    query = dict((k, v[0]) for k, v in parse_qs(urlsplit(rsps.calls[2].request.url).query).items())
     assert query == {"limit": "200", "filter": 'status eq "INACTIVE"'}
 
 
@@ -318,7 +323,9 @@ def test_bad_settings_fail_clearly_without_a_request(rsps, inventory, config, wo
 
 def test_rejected_filter_and_auth_failure(rsps, inventory):
     rsps.get(APPS, status=400, json=okta_error("E0000031", "Invalid search criteria."))
-    with pytest.raises(AnsibleError, match=r"Okta rejected the app filter '\(label eq \"x\"\) and status eq"):
+    refused = (r"Okta rejected the app filter 'label eq \"x\"' \(400 E0000031: Invalid search criteria\)\. "
+               r"Okta accepts one expression with the operator eq")
+    with pytest.raises(AnsibleError, match=refused):
         inventory(dict(BASE, filter='label eq "x"'))
     rsps.replace(responses.GET, APPS, status=401, json=okta_error("E0000011", "Invalid token provided"))
     with pytest.raises(AnsibleError, match="rejected the credentials") as caught:

@@ -19,28 +19,60 @@ OIDC_APP = {
 }
 
 
-@pytest.mark.parametrize("user_filter, include_inactive, expected", [
-    (None, False, 'status eq "ACTIVE"'),
-    ("", False, 'status eq "ACTIVE"'),
-    ("  ", True, None),
-    (None, True, None),
-    ('name eq "okta_org2org"', False, '(name eq "okta_org2org") and status eq "ACTIVE"'),
-    ('name eq "okta_org2org"', True, 'name eq "okta_org2org"'),
-    ('status eq "INACTIVE"', False, 'status eq "INACTIVE"'),
-    ('name eq "x" and STATUS eq "INACTIVE"', False, 'name eq "x" and STATUS eq "INACTIVE"'),
+@pytest.mark.parametrize("user_filter, include_inactive, expected, locally", [
+    (None, False, 'status eq "ACTIVE"', False),
+    ("", False, 'status eq "ACTIVE"', False),
+    ("  ", True, None, False),
+    (None, True, None, False),
+    # a user filter is sent as it is, never composed; the ACTIVE restriction then happens here
+    ('name eq "okta_org2org"', False, 'name eq "okta_org2org"', True),
+    ('  name eq "okta_org2org" ', False, 'name eq "okta_org2org"', True),
+    ('name eq "okta_org2org"', True, 'name eq "okta_org2org"', False),
+    ('status eq "INACTIVE"', False, 'status eq "INACTIVE"', False),
+    ('STATUS eq "ACTIVE"', False, 'STATUS eq "ACTIVE"', False),
     # "status eq" inside a quoted value, or a longer property name, does not count as naming status
-    ('name eq "status eq x"', False, '(name eq "status eq x") and status eq "ACTIVE"'),
-    ('settings.status eq "x"', False, '(settings.status eq "x") and status eq "ACTIVE"'),
+    ('name eq "status eq x"', False, 'name eq "status eq x"', True),
+    ('settings.status eq "x"', False, 'settings.status eq "x"', True),
 ])
-def test_apps_filter(user_filter, include_inactive, expected):
-    assert _apps.apps_filter(user_filter, include_inactive) == expected
+def test_apps_filter_is_never_composed(user_filter, include_inactive, expected, locally):
+    sent = _apps.apps_filter(user_filter, include_inactive)
+    assert sent == expected
+    assert sent is None or " and " not in sent.replace(user_filter or "", "")
+    assert _apps.filters_active_locally(user_filter, include_inactive) is locally
 
 
 def test_list_params():
     assert _apps.list_params() == {"limit": 200, "filter": 'status eq "ACTIVE"'}
     assert _apps.list_params(q="Sla", include_inactive=True) == {"limit": 200, "q": "Sla"}
+    assert _apps.list_params(q="Sla") == {"limit": 200, "q": "Sla", "filter": 'status eq "ACTIVE"'}
     assert _apps.list_params(label="Slack", user_filter='name eq "slack"') == {
-        "limit": 200, "q": "Slack", "filter": '(name eq "slack") and status eq "ACTIVE"'}
+        "limit": 200, "q": "Slack", "filter": 'name eq "slack"'}
+
+
+APPS = [{"id": "1", "status": "ACTIVE"}, {"id": "2", "status": "INACTIVE"}, {"id": "3"}, "junk",
+        {"id": "4", "status": "ACTIVE"}]
+
+
+@pytest.mark.parametrize("user_filter, include_inactive, kept", [
+    ('name eq "x"', False, ["1", "4"]),  # INACTIVE, no status and not an app: dropped
+    ('name eq "x"', True, ["1", "2", "3", "4"]),
+    ('status eq "INACTIVE"', False, ["1", "2", "3", "4"]),  # the filter decides; the list is Okta's answer
+    (None, False, ["1", "2", "3", "4"]),  # Okta filtered already (status eq "ACTIVE")
+])
+def test_keep_active(user_filter, include_inactive, kept):
+    assert [a["id"] for a in _apps.keep_active(APPS, user_filter, include_inactive) if isinstance(a, dict)] == kept
+
+
+class _Refusal(object):
+    status, error_code, error_summary = 400, "E0000031", "Invalid search criteria."
+
+
+def test_rejected_filter_message_names_the_filter_okta_and_what_okta_takes():
+    msg = _apps.rejected_filter_message('label eq "Slack"', _Refusal(), by_label="q")
+    assert msg.startswith("Okta rejected the app filter 'label eq \"Slack\"' (400 E0000031: Invalid search "
+                          "criteria). Okta accepts one expression with the operator eq on id, name, status, "
+                          "credentials.signing.kid or settings.slo.enabled, such as name eq \"okta_org2org\"")
+    assert "(use q for that)" in msg and msg.endswith("run again.")
 
 
 def test_match_label_is_exact_and_keeps_duplicates():

@@ -71,11 +71,18 @@ def test_include_inactive_and_q_and_filter(rsps, run):
     assert query(rsps.calls[0]) == {"limit": "200", "q": "App", "filter": 'name eq "app_1"'}
 
 
-def test_filter_is_combined_with_active(rsps, run):
-    rsps.get(APPS, json=[])
+def test_a_filter_is_sent_as_it_is_and_inactive_apps_are_dropped_here(rsps, run):
+    rsps.get(APPS, json=[app(1), app(2, status="INACTIVE"), app(3)])
     rc, result = run(filter='name eq "okta_org2org"')
-    assert rc == 0 and result["apps"] == []
-    assert query(rsps.calls[0])["filter"] == '(name eq "okta_org2org") and status eq "ACTIVE"'
+    assert rc == 0 and [a["id"] for a in result["apps"]] == ["0oa0001", "0oa0003"]
+    assert query(rsps.calls[0])["filter"] == 'name eq "okta_org2org"'
+
+
+def test_a_filter_on_status_decides_the_status(rsps, run):
+    rsps.get(APPS, json=[app(2, status="INACTIVE")])
+    rc, result = run(filter='status eq "INACTIVE"')
+    assert rc == 0 and [a["id"] for a in result["apps"]] == ["0oa0002"]
+    assert query(rsps.calls[0]) == {"limit": "200", "filter": 'status eq "INACTIVE"'}
 
 
 def test_label_is_exact_and_returns_duplicates(rsps, run):
@@ -122,8 +129,11 @@ def test_rejected_filter_names_it(rsps, run):
                                      "errorCauses": [], "errorId": "oaeF"})
     rc, result = run(filter='label eq "Slack"')
     assert rc == 1
-    assert 'label eq "Slack"' in result["msg"] and "Invalid search criteria" in result["msg"]
-    assert result["filter"] == '(label eq "Slack") and status eq "ACTIVE"'
+    assert result["msg"].startswith("Cannot list the org's apps: Okta rejected the app filter 'label eq \"Slack\"' "
+                                    "(400 E0000031: Invalid search criteria). Okta accepts one expression with the "
+                                    "operator eq on id, name, status")
+    assert "use label for that" in result["msg"]
+    assert result["filter"] == 'label eq "Slack"'
     assert result["error_code"] == "E0000031" and result["status"] == 400
 
 
