@@ -139,7 +139,7 @@ def test_an_org_exported_then_applied_changes_nothing(emu, tmp_path):
     enforce = apply_file(emu, target)
     assert enforce.rc == 0, enforce.stdout
     assert summary(enforce)["summary"] == {"apps": len(ids), "changed": 0, "unchanged": len(ids), "failed": 0,
-                                           "unsupported": 0}
+                                           "unsupported": 0, "consent_required": 0}
     assert {entry["method"] for entry in emu.requests()} == {"GET"}, "no write"
     assert apps_state(emu) == before
 
