@@ -248,16 +248,17 @@ diff:
 """
 
 from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
+    authorize_url,
     connection_argument_spec,
-    input_problems,
+    connection_input_problems,
     is_unsupported,
-    plan,
+    plan_connection,
     predicted,
     read_connection,
     unsupported_message,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
-from ansible_collections.oktaops.okta.plugins.module_utils._writes import write_connection
+from ansible_collections.oktaops.okta.plugins.module_utils._writes import fail_consent, write_connection
 
 
 def run(module, app_id):
@@ -267,17 +268,26 @@ def run(module, app_id):
     if is_unsupported(current):
         module.fail_json(msg=unsupported_message(app_id), app_id=app_id, connection=current)
 
-    the_plan = plan(current, module.params["state"], module.params["profile"], module.params["update_token"])
+    the_plan = plan_connection(current, module.params["state"], module.params["profile"],
+                               module.params["update_credentials"])
     result = dict(changed=the_plan.changed, app_id=app_id, changed_settings=list(the_plan.changes),
-                  changes=list(the_plan.changes), token_sent=the_plan.send_token)
+                  changes=list(the_plan.changes), token_sent=the_plan.send_token,
+                  credentials_sent=the_plan.send_credentials)
+    if the_plan.authorize_url:
+        result["authorize_url"] = the_plan.authorize_url
     if module._diff:
         result["diff"] = dict(before=the_plan.before, after=the_plan.after)
+    if module.check_mode and the_plan.consent_required:
+        fail_consent(module, app_id, current, the_plan.authorize_url, result)
     if not the_plan.changed or module.check_mode:
         result["connection"] = predicted(current, the_plan) if the_plan.changed else current
         module.exit_json(**result)
 
     result["connection"] = write_connection(module, app_id, current, the_plan, changes=the_plan.changes,
                                             changed_settings=the_plan.changes)
+    url = authorize_url(result["connection"])
+    if url:
+        result["authorize_url"] = url
     module.exit_json(**result)
 
 
@@ -287,7 +297,7 @@ def main():
         writes=True,
         supports_check_mode=True,
     )
-    problems = input_problems(module.params["profile"])
+    problems = connection_input_problems(module.params["profile"])
     if problems:
         module.fail_json(msg="Invalid profile: {0}.".format("; ".join(problems)), problems=problems)
     run(module, module.resolve_app_id())

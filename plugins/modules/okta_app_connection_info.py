@@ -113,7 +113,11 @@ connection:
             allow: [POST]
 """
 
-from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import is_unsupported, read_connection
+from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
+    authorize_url,
+    is_unsupported,
+    read_connection,
+)
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
 
 
@@ -123,9 +127,13 @@ def main():
     connection = module.call("Cannot read the provisioning connection of app {0}".format(app_id), read_connection,
                              module.client, app_id, not_found="app {0} was not found; check app_id".format(app_id),
                              app_id=app_id)
-    module.exit_json(changed=False, app_id=app_id, connection=connection,
-                     provisioning_supported=not is_unsupported(connection),
-                     provisioning_enabled=connection.get("status") == "ENABLED")
+    result = dict(changed=False, app_id=app_id, connection=connection,
+                  provisioning_supported=not is_unsupported(connection),
+                  provisioning_enabled=connection.get("status") == "ENABLED")
+    url = authorize_url(connection)
+    if url:
+        result["authorize_url"] = url
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

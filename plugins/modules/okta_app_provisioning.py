@@ -419,10 +419,11 @@ diff:
 """
 
 from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
+    authorize_url,
     connection_argument_spec,
-    input_problems as connection_problems,
+    connection_input_problems,
     is_unsupported,
-    plan as connection_plan,
+    plan_connection,
     predicted,
     read_connection,
     unsupported_message,
@@ -439,7 +440,7 @@ from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     to_wire,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
-from ansible_collections.oktaops.okta.plugins.module_utils._writes import write_connection, write_feature
+from ansible_collections.oktaops.okta.plugins.module_utils._writes import fail_consent, write_connection, write_feature
 
 # Option name of each feature's settings.
 FEATURE_OPTIONS = dict(zip(FEATURES, ("user_provisioning", "inbound_provisioning")))
@@ -459,7 +460,7 @@ def check_input(module):
     problems = []
     connection = module.params["connection"]
     if connection is not None:
-        problems.extend("connection." + text for text in connection_problems(connection["profile"]))
+        problems.extend("connection." + text for text in connection_input_problems(connection["profile"]))
     desired = {}
     for feature, option in FEATURE_OPTIONS.items():
         if module.params[option] is not None:
@@ -501,9 +502,12 @@ class Run(object):
             self.fail(unsupported_message(app_id), connection=current, provisioning_supported=False)
         params = module.params["connection"]
         self.conn_current = current
-        self.conn_plan = connection_plan(current, params["state"], params["profile"], params["update_token"])
+        self.conn_plan = plan_connection(current, params["state"], params["profile"], params["update_credentials"])
         self.result["connection"] = predicted(current, self.conn_plan) if self.conn_plan.changed else current
         self.result["token_sent"] = self.conn_plan.send_token
+        self.result["credentials_sent"] = self.conn_plan.send_credentials
+        if self.conn_plan.authorize_url:
+            self.result["authorize_url"] = self.conn_plan.authorize_url
         self.result["changed_settings"].extend("connection." + path for path in self.conn_plan.changes)
         self.before["connection"] = self.conn_plan.before
         self.after["connection"] = self.conn_plan.after
@@ -564,6 +568,10 @@ def main():
 
     conn_write = run.conn_plan is not None and run.conn_plan.changed
     result["changed"] = conn_write or any(p.changed for p in run.feature_plans.values())
+    if module.check_mode and run.conn_plan is not None and run.conn_plan.consent_required:
+        if module._diff:
+            result["diff"] = dict(before=run.before, after=run.after)
+        fail_consent(module, run.app_id, run.conn_current, run.conn_plan.authorize_url, result)
     if module.check_mode or not result["changed"]:
         if enabling:
             run.features_unknown()
@@ -572,6 +580,9 @@ def main():
     if conn_write:
         result["connection"] = write_connection(module, run.app_id, run.conn_current, run.conn_plan,
                                                 changed_settings=result["changed_settings"])
+        url = authorize_url(result["connection"])
+        if url:
+            result["authorize_url"] = url
         if enabling:
             # now readable: the one read of the features, then their writes
             run.read_features()

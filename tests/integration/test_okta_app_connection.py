@@ -94,33 +94,50 @@ def test_enable_check_real_rerun(emu, play):
     assert calls(emu) == [("GET", "/", None, False)]
 
 
-def test_enable_without_a_change_only_activates(emu, play):
-    """Legacy Wiki's connection is set up but disabled: on_create enables it without sending the token."""
+def test_enable_sends_the_given_token_in_the_same_write(emu, play):
+    """Legacy Wiki's connection is set up but disabled: enabling is a write, so the token given goes with it."""
     args = {"app_label": "Legacy Wiki", "profile": {"auth_scheme": "TOKEN", "token": SECRET}}
     run = play([task(args)])
     assert run.rc == 0, run.stdout
-    assert run.status(0) == "changed" and run[0]["changes"] == ["status"] and run[0]["token_sent"] is False
-    assert run[0]["changed_settings"] == ["status"], "the key shared with okta_app_feature"
+    assert run.status(0) == "changed" and run[0]["changes"] == ["status", "profile.token"]
+    assert run[0]["token_sent"] is True and run[0]["credentials_sent"] is True
+    assert run[0]["changed_settings"] == ["status", "profile.token"], "the key shared with okta_app_feature"
     assert [c for c in calls(emu) if c[1] != "/api/v1/apps"] == [
-        ("GET", "/", None, False), ("POST", "/lifecycle/activate", None, False)]
+        ("GET", "/", None, False), ("POST", "/", "true", True)]
     conn, sets = held(emu, LEGACY_WIKI)
-    assert (conn["status"], conn["baseUrl"], sets) == ("ENABLED", "https://wiki.example.com/scim/v1", 0)
+    assert (conn["status"], conn["baseUrl"], sets) == ("ENABLED", "https://wiki.example.com/scim/v1", 1)
 
 
-def test_never_configured_connection_needs_update_token_always(emu, play):
+def test_enable_without_credentials_only_activates(emu, play):
+    run = play([task({"app_id": LEGACY_WIKI, "profile": {"auth_scheme": "TOKEN"}})])
+    assert run.rc == 0, run.stdout
+    assert run[0]["changes"] == ["status"] and run[0]["token_sent"] is False
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/lifecycle/activate", None, False)]
+    assert held(emu, LEGACY_WIKI) == (held(emu, LEGACY_WIKI)[0], 0) and held(emu, LEGACY_WIKI)[0]["status"] == "ENABLED"
+
+
+def test_first_enable_of_a_never_configured_connection_is_one_write(emu, play):
+    """A connection that never held a token: the first run sends it with the activation, the rerun reads only."""
     fresh = {"label": "Fresh SCIM", "provisioning": False, "connection": {"authScheme": "TOKEN", "hasToken": False}}
     created = emu.admin("POST", "/_admin/apps", json=fresh)
     app_id = created[0]["id"]
     profile = {"auth_scheme": "TOKEN", "token": SECRET}
-    first = play([task({"app_id": app_id, "profile": profile})])
-    assert first.status(0) == "failed"
-    assert "update_token=always" in first[0]["msg"] and "has no token" in first[0]["msg"]
-    assert first[0]["status"] == 400
+    # the emulator refuses to activate it without a token, as Okta does ("A token is required")
+    refused = play([task({"app_id": app_id})])
+    assert refused.status(0) == "failed" and refused[0]["status"] == 400 and "has no token" in refused[0]["msg"]
+    assert held(emu, app_id)[0]["status"] == "DISABLED"
     clear_log(emu)
-    second = play([task({"app_id": app_id, "profile": profile, "update_token": "always"})])
-    assert second.status(0) == "changed"
+    first = play([task({"app_id": app_id, "profile": profile})], verbosity=4, diff=True)
+    assert first.status(0) == "changed", first.stdout
     assert calls(emu) == [("GET", "/", None, False), ("POST", "/", "true", True)]
-    assert held(emu, app_id)[0]["status"] == "ENABLED"
+    assert emu.requests()[1]["body"] == {"profile": {"authScheme": "TOKEN", "token": "<redacted>"}}
+    assert held(emu, app_id) == (held(emu, app_id)[0], 1) and held(emu, app_id)[0]["status"] == "ENABLED"
+    assert first[0]["diff"]["after"]["profile"]["token"] == PLACEHOLDER
+    clear_log(emu)
+    second = play([task({"app_id": app_id, "profile": profile})], verbosity=4)
+    assert second.status(0) == "ok"
+    assert calls(emu) == [("GET", "/", None, False)]
+    assert held(emu, app_id)[1] == 1
     assert SECRET not in first.everything() + second.everything()
 
 
@@ -151,32 +168,32 @@ def test_disable_and_reenable_under_both_update_token_values(emu, play):
     assert "deactivate" not in disable[0]["connection"]["_links"] and "activate" in disable[0]["connection"]["_links"]
     clear_log(emu)
 
-    # on_create (the default): everything Okta returns matches, so the token is not sent; one activate
+    # on_create (the default): enabling is a write, so the token goes with it, in one POST ?activate=true
     on_create = play([task({"app_id": ZSCALER, "state": "enabled", "profile": profile})])
     assert on_create.status(0) == "changed"
-    assert calls(emu) == [("GET", "/", None, False), ("POST", "/lifecycle/activate", None, False)]
-    assert on_create[0]["token_sent"] is False and on_create[0]["changes"] == ["status"]
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/", "true", True)]
+    assert on_create[0]["token_sent"] is True and on_create[0]["changes"] == ["status", "profile.token"]
     conn, sets = held(emu, ZSCALER)
-    assert (conn["status"], sets) == ("ENABLED", 0)
+    assert (conn["status"], sets) == ("ENABLED", 1)
     assert on_create[0]["connection"] == conn
 
     play([task({"app_id": ZSCALER, "state": "disabled"})])
     clear_log(emu)
 
-    # always: the token goes with the activation, in one POST ?activate=true
+    # always, under its former name update_token: the same one POST ?activate=true
     always = play([task({"app_id": ZSCALER, "state": "enabled", "profile": profile, "update_token": "always"})])
     assert always.status(0) == "changed"
     assert calls(emu) == [("GET", "/", None, False), ("POST", "/", "true", True)]
     assert always[0]["token_sent"] is True and always[0]["changes"] == ["status", "profile.token"]
     conn, sets = held(emu, ZSCALER)
-    assert (conn["status"], sets) == ("ENABLED", 1)
+    assert (conn["status"], sets) == ("ENABLED", 2)
     clear_log(emu)
 
     # always, nothing else differs: still sends (and reports changed), the documented trade-off
-    rerun = play([task({"app_id": ZSCALER, "state": "enabled", "profile": profile, "update_token": "always"})])
+    rerun = play([task({"app_id": ZSCALER, "state": "enabled", "profile": profile, "update_credentials": "always"})])
     assert rerun.status(0) == "changed"
     assert calls(emu) == [("GET", "/", None, False), ("POST", "/", None, True)]
-    assert held(emu, ZSCALER)[1] == 2
+    assert held(emu, ZSCALER)[1] == 3
     clear_log(emu)
 
     # on_create, nothing differs: ok, one GET

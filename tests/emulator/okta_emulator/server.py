@@ -23,8 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import admin
 from .apps import list_apps, render_app
-from .connections import (REDACTED, apply_connection_request, redact_connection_body, render_connection,
-                          validate_connection_request)
+from .connections import REDACTED, handle_connection, is_connection_path, redact_connection_body
 from .features import FEATURE_NAMES, deep_merge, normalise_capabilities, validate_capabilities, without_password
 from .limits import bucket_for, fault_response, match_fault
 from .oauth import TOKEN_PATH
@@ -38,8 +37,6 @@ __all__ = ["OktaEmulator", "main"]
 _APP_RE = re.compile(r"^/api/v1/apps/([^/]+)$")
 _FEATURES_RE = re.compile(r"^/api/v1/apps/([^/]+)/features$")
 _FEATURE_RE = re.compile(r"^/api/v1/apps/([^/]+)/features/([^/]+)$")
-_CONNECTION_RE = re.compile(r"^/api/v1/apps/([^/]+)/connections/default$")
-_CONNECTION_LIFECYCLE_RE = re.compile(r"^/api/v1/apps/([^/]+)/connections/default/lifecycle/(activate|deactivate)$")
 _AUTH_RE = re.compile(r"^\s*(SSWS|Bearer|DPoP)\s*(\S*)\s*$", re.IGNORECASE)
 _LOGGED_HEADERS = ("X-Okta-Retry-For", "X-Okta-Retry-Count", "Accept", "Content-Type")
 
@@ -346,10 +343,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if app is None:
                 return self._app_not_found(m.group(1))
             return _json_response(200, render_app(app, base))
-        if "/connections/" in path:
-            resp = self._connection(state, path, query, body, body_ok, raw, base)
-            if resp is not None:
-                return resp
+        if is_connection_path(path):
+            return handle_connection(state, method, path, query, body, body_ok, raw, base)
         m = _FEATURES_RE.match(path)
         if m:
             if method not in ("GET", "HEAD"):
@@ -401,56 +396,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     @staticmethod
     def _app_not_found(app_id):
         return _err(404, "E0000007", "Not found: Resource not found: %s (AppInstance)" % app_id)
-
-    def _connection(self, state, path, query, body, body_ok, raw, base):
-        """The default provisioning connection endpoints; None for another path."""
-        method = self.command
-        m = _CONNECTION_RE.match(path)
-        if m:
-            if method not in ("GET", "HEAD", "POST"):
-                return self._not_allowed("GET, POST")
-            app = state.apps.get(m.group(1))
-            if app is None:
-                return self._app_not_found(m.group(1))
-            if method == "POST":
-                activate = query.get("activate")
-                if activate not in (None, "true", "false"):
-                    return _err(400, "E0000001", "Api validation failed: activate",
-                                ["activate: must be true or false, got '%s'" % activate[:40]])
-                if not body_ok:
-                    return _err(400, "E0000003", "The request body was not well-formed.",
-                                ["Request body is not valid JSON"] if raw else ["Request body is required"])
-                errors = validate_connection_request(app, body)
-                if errors:
-                    return _err(400, "E0000001", "Api validation failed: connection", errors)
-                apply_connection_request(app, body)
-                if activate == "true":
-                    app["provisioning"] = True
-                app["lastUpdated"] = _iso(time.time())
-            return _json_response(200, render_connection(app, base))
-        m = _CONNECTION_LIFECYCLE_RE.match(path)
-        if m:
-            if method != "POST":
-                return self._not_allowed("POST")
-            app = state.apps.get(m.group(1))
-            if app is None:
-                return self._app_not_found(m.group(1))
-            conn = app["connection"]
-            if conn["authScheme"] == "UNKNOWN":
-                return _err(400, "E0000001", "Api validation failed: connection",
-                            ["The app does not support provisioning (app name '%s')." % app["name"]])
-            if m.group(2) == "activate":
-                if conn["authScheme"] == "TOKEN" and not conn["hasToken"]:
-                    return _err(400, "E0000001", "Api validation failed: connection",
-                                ["The provisioning connection has no token; set one with POST "
-                                 "/api/v1/apps/%s/connections/default first." % app["id"]])
-                app["provisioning"] = True
-            else:
-                app["provisioning"] = False
-            resp = _Response(204, None)
-            resp.content_type = None
-            return resp
-        return None
 
     @staticmethod
     def _not_supported(app):

@@ -100,7 +100,8 @@ def test_spec_get_responses(emu, spec):
     assert zscaler["authScheme"] == "TOKEN" and zscaler["baseUrl"].startswith("https://")
     assert "authScheme" not in org2org and org2org["profile"]["signing"] == {"rotationMode": "AUTO"}
     assert (wiki["status"], set(wiki["_links"])) == ("DISABLED", {"self", "activate"})
-    assert (slack["status"], set(slack["_links"])) == ("ENABLED", {"self", "deactivate"})
+    # a consent app keeps its authorize link once set up, as the spec's Office 365 example (ENABLED) shows
+    assert (slack["status"], set(slack["_links"])) == ("ENABLED", {"self", "deactivate", "authorize"})
     assert unknown == {"status": "UNKNOWN", "profile": {"authScheme": "UNKNOWN"},
                        "_links": {"self": {"href": emu.url + conn_path(apps[-1]), "hints": {"allow": ["GET", "POST"]}}}}
 
