@@ -339,6 +339,11 @@ def plan_connection(connection, state, profile=None, update_credentials="on_crea
         for name, send, _scheme, _placeholder in sent:
             _put(body, send, flat[name])
     link = authorize_url(connection)
+    if body is None and enabling and link is None and current["auth_scheme"] == "OAUTH2" \
+            and flat.get("auth_scheme", "OAUTH2") == "OAUTH2" and "client_id" not in current:
+        # an OAuth 2.0 connection that may never have been set up (Google Workspace, Slack, Zoom take no other
+        # setting): its profile is written first, which is what starts Okta's consent flow where there is one
+        body = _body(current, {"auth_scheme": "OAUTH2"})
     calls = _calls(body, profile_changed, status_change, wanted_status,
                    link is not None and current["status"] != "ENABLED")
     if status_change:
@@ -349,13 +354,14 @@ def plan_connection(connection, state, profile=None, update_credentials="on_crea
     expected = {}
     if body is not None:
         # everything Okta returns that the body sets, in view() keys
-        expected["auth_scheme"] = flat["auth_scheme"]
+        scheme = body["profile"]["authScheme"]
+        expected["auth_scheme"] = scheme
         for name, send, _read, _schemes in _FIELDS:
             value = _get(body, send)
             if value is not None:
                 expected[name] = value
         for name, _send, _read, schemes in _FIELDS:
-            if flat["auth_scheme"] not in schemes:
+            if scheme not in schemes:
                 after.pop(name, None)
         after.update(expected)
     before = _diff_side(current, ())

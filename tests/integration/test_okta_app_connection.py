@@ -334,3 +334,101 @@ def test_retries_a_transient_failure_of_the_write(emu, play):
     assert [(e["method"], e["status"]) for e in emu.requests()] == [("GET", 200), ("POST", 503), ("POST", 200)]
     assert any("503" in w for w in run[0].get("warnings", []))
     assert held(emu, LEGACY_WIKI)[0]["status"] == "ENABLED"
+
+
+# -- Office 365 admin settings and OAuth 2.0 consent ---------------------------------------------------
+
+O365_USER = "okta-admin@contoso-tenant.onmicrosoft.com"
+O365_PASSWORD = "O365-adm1n-Pa55word-7c2e"
+O365_PROFILE = {"auth_scheme": "OAUTH2", "settings": {"admin_username": O365_USER, "admin_password": O365_PASSWORD}}
+
+
+def new_app(emu, name, label):
+    return emu.admin("POST", "/_admin/apps", json={"label": label, "name": name, "provisioning": False})[0]["id"]
+
+
+def consent(emu, name, app_id, url):
+    """What the administrator's browser does at ``url``: Okta's callback with the code and the state."""
+    from urllib.parse import parse_qs, urlsplit
+
+    import requests
+    state = parse_qs(urlsplit(url).query)["state"][0]
+    resp = requests.post("%s/api/v1/apps/%s/%s/oauth2/callback" % (emu.url, name, app_id),
+                         params={"code": "consent-code", "state": state}, verify=emu.ca_file, timeout=10,
+                         headers={"Authorization": "SSWS 00oktaops-emulator-manage-token-5f3a9c1e7b"})
+    assert resp.status_code == 204, resp.text
+
+
+def test_office365_set_up_in_one_write_then_consent(emu, play):
+    app_id = new_app(emu, "office365", "Microsoft Office 365")
+    args = {"app_id": app_id, "profile": O365_PROFILE}
+
+    check = play([task(args)], check=True, diff=True)
+    assert check.status(0) == "changed" and calls(emu) == [("GET", "/", None, False)]
+    clear_log(emu)
+
+    first = play([task(args)], diff=True, verbosity=4)
+    # one write carries both settings; Okta's answer brings the authorize link, so no activation is tried
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/", None, False)]
+    assert emu.requests()[1]["body"] == {"profile": {"authScheme": "OAUTH2", "settings": {
+        "adminUsername": "<redacted>", "adminPassword": "<redacted>"}}}
+    result = first[0]
+    assert first.status(0) == "failed" and result["consent_required"] is True and result["changed"] is True
+    assert result["provisioning_supported"] is True
+    url = result["authorize_url"]
+    assert url.startswith("https://login.microsoftonline.com/") and url in result["msg"]
+    assert "consent" in result["msg"] and "cannot be enabled" in result["msg"] and "features" in result["msg"]
+    held_conn = held(emu, app_id)[0]
+    assert held_conn["status"] == "DISABLED" and held_conn["_links"]["authorize"]["href"] == url
+    clear_log(emu)
+
+    # check mode, while consent is missing: the same outcome, no write
+    waiting = play([task(args)], check=True)
+    assert waiting[0]["consent_required"] is True and waiting[0]["authorize_url"] == url
+    assert calls(emu) == [("GET", "/", None, False)]
+    clear_log(emu)
+
+    # a rerun before consent: the one activation (carrying the settings) is refused, the outcome is the same
+    early = play([task(args)])
+    assert early[0]["consent_required"] is True and early[0]["changed"] is False
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/", "true", False)]
+    assert held(emu, app_id)[0]["status"] == "DISABLED"
+    clear_log(emu)
+
+    consent(emu, "office365", app_id, url)
+    clear_log(emu)
+    again = play([task(args)], verbosity=4)
+    assert again.status(0) == "ok", again.stdout
+    assert calls(emu) == [("GET", "/", None, False)], "enabled and matching: one read, no write"
+    assert again[0]["authorize_url"] == url and "consent_required" not in again[0]
+    info = play([{"name": "info", INFO: {"app_id": app_id}, "register": "out"}])
+    assert info[0]["authorize_url"] == url and info[0]["provisioning_enabled"] is True
+    for run in (check, first, waiting, early, again, info):
+        text = run.everything()
+        assert O365_PASSWORD not in text and O365_USER not in text
+
+
+def test_google_consent_then_enabled(emu, play):
+    app_id = new_app(emu, "google", "Google Workspace EU")
+    args = {"app_id": app_id, "profile": {"auth_scheme": "OAUTH2"}}
+    first = play([task(args)])
+    assert first[0]["consent_required"] is True
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/", None, False)]
+    url = first[0]["authorize_url"]
+    assert url.startswith("https://accounts.google.com/")
+    # staying disabled needs no consent: the link is reported, the task succeeds without a write
+    clear_log(emu)
+    idle = play([task(dict(args, state="disabled"))])
+    assert idle.status(0) == "ok" and idle[0]["authorize_url"] == url
+    assert calls(emu) == [("GET", "/", None, False)]
+    consent(emu, "google", app_id, url)
+    clear_log(emu)
+    done = play([task(args)])
+    assert done.status(0) == "ok" and calls(emu) == [("GET", "/", None, False)]
+    # deactivated after consent: the activation is tried once more, and works
+    play([task(dict(args, state="disabled"))])
+    clear_log(emu)
+    back = play([task(args)])
+    assert back.status(0) == "changed", back.stdout
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/lifecycle/activate", None, False)]
+    assert held(emu, app_id)[0]["status"] == "ENABLED"

@@ -229,6 +229,18 @@ def test_consent_waiting_connection():
     assert (p.calls, p.consent_required) == ([], False)
 
 
+def test_oauth_connection_never_set_up_is_written_before_the_activation():
+    """Google Workspace, Slack, Zoom take no setting: enabling writes the profile, then activates unless Okta's
+    answer asks for consent."""
+    conn = oauth_conn("DISABLED", client_id=None, mode=None)
+    for profile in (None, {"auth_scheme": "OAUTH2"}):
+        p = plan_connection(conn, "enabled", profile)
+        assert p.calls == [("POST", {"profile": {"authScheme": "OAUTH2"}}, False), ("activate_unless_consent",)]
+        assert p.changes == ["status"] and not p.consent_required
+    # an Org2Org connection (it has a client id) is enabled by one lifecycle call
+    assert plan_connection(oauth_conn("DISABLED"), "enabled", None).calls == [("activate",)]
+
+
 def test_settings_input_problems():
     assert connection_input_problems(o365_profile()) == []
     problems = connection_input_problems({"auth_scheme": "TOKEN", "settings": dict(O365_SETTINGS)})
