@@ -14,7 +14,8 @@ description:
   - Reads the default provisioning connection of an Okta app with one C(GET /api/v1/apps/{appId}/connections/default)
     (plus the label lookup when O(app_label) is used).
   - Returns the connection as Okta does (status, authentication scheme, base URL, signing settings and links; never a
-    token, which Okta does not return) and whether the app supports provisioning at all.
+    token or the Office 365 admin credentials, which Okta does not return), whether the app supports provisioning
+    at all, and RV(authorize_url) when Okta offers the OAuth 2.0 consent link.
   - An app whose connection Okta reports as C(UNKNOWN) has no provisioning support; the module then succeeds with
     RV(provisioning_supported=false) instead of failing.
   - Never changes anything.
@@ -76,6 +77,16 @@ provisioning_enabled:
   returned: always
   type: bool
   sample: true
+authorize_url:
+  description:
+    - The URL where an administrator grants the OAuth 2.0 consent the connection needs (Okta's
+      C(_links.authorize.href), Google Workspace, Office 365, Slack and Zoom). Absent when Okta's answer carries
+      no such link. While RV(provisioning_enabled) is V(false) and this is present, the connection waits for
+      that consent (or was disabled after it).
+  returned: when the connection carries the authorize link
+  type: str
+  sample: https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/authorize?response_type=code&state=x
+  version_added: 0.2.0
 connection:
   description: The connection as Okta returns it, with Okta's own keys.
   returned: always
