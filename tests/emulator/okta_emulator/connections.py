@@ -25,7 +25,7 @@ import secrets
 import time
 
 from .features import _jtype
-from .responses import ERRORS, _err, _iso, _json_response, _Response
+from .responses import _err, _iso, _json_response, _Response, not_allowed
 
 
 # Which auth schemes the default provisioning connection of an app type takes, keyed by app name.
@@ -287,12 +287,6 @@ def is_connection_path(path):
     return bool(_CONNECTION_RE.match(path) or _CONNECTION_LIFECYCLE_RE.match(path) or _CALLBACK_RE.match(path))
 
 
-def _not_allowed(allow):
-    resp = _err(405, *ERRORS[405])
-    resp.headers.append(("Allow", allow))
-    return resp
-
-
 def _not_found(app_id):
     return _err(404, "E0000007", "Not found: Resource not found: %s (AppInstance)" % app_id)
 
@@ -316,7 +310,7 @@ def handle_connection(state, method, path, query, body, body_ok, raw, base):
     m = _CONNECTION_RE.match(path)
     if m:
         if method not in ("GET", "HEAD", "POST"):
-            return _not_allowed("GET, POST")
+            return not_allowed("GET, POST")
         app = state.apps.get(m.group(1))
         if app is None:
             return _not_found(m.group(1))
@@ -349,7 +343,7 @@ def handle_connection(state, method, path, query, body, body_ok, raw, base):
     m = _CONNECTION_LIFECYCLE_RE.match(path)
     if m:
         if method != "POST":
-            return _not_allowed("POST")
+            return not_allowed("POST")
         app = state.apps.get(m.group(1))
         if app is None:
             return _not_found(m.group(1))
@@ -382,7 +376,7 @@ def _no_body(raw):
 def _callback(state, method, app_name, app_id, query, raw):
     """verifyProvisioningConnectionForApplication: the end of the OAuth 2.0 consent flow."""
     if method != "POST":
-        return _not_allowed("POST")
+        return not_allowed("POST")
     if app_name not in CONSENT_APPS:
         return _err(404, "E0000007", "Not found: Resource not found: %s" % app_name[:40])
     app = state.apps.get(app_id)
@@ -398,4 +392,3 @@ def _callback(state, method, app_name, app_id, query, raw):
     conn["consent"] = "granted"
     app["provisioning"] = True
     return _no_content()
-

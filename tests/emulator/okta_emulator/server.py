@@ -27,7 +27,8 @@ from .connections import REDACTED, handle_connection, is_connection_path, redact
 from .features import FEATURE_NAMES, deep_merge, normalise_capabilities, validate_capabilities, without_password
 from .limits import bucket_for, fault_response, match_fault
 from .oauth import TOKEN_PATH
-from .responses import ERRORS, SCOPE_MANAGE, SCOPE_READ, _err, _iso, _json_response, _rand, _Response, error_body
+from .responses import (ERRORS, SCOPE_MANAGE, SCOPE_READ, _err, _iso, _json_response, _rand, _Response, error_body,
+                        not_allowed)
 from .state import EmulatorState
 
 
@@ -389,9 +390,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     @staticmethod
     def _not_allowed(allow):
-        resp = _err(405, *ERRORS[405])
-        resp.headers.append(("Allow", allow))
-        return resp
+        return not_allowed(allow)
 
     @staticmethod
     def _app_not_found(app_id):

@@ -291,8 +291,8 @@ def test_office365_settings_are_required_write_only_and_never_returned(emu, spec
     assert "admin@tenant.onmicrosoft.com" not in resp.text and "admin@tenant" not in api(emu, "GET", conn_path(app_id)).text
     # the log holds neither field's value
     logged = [e["body"] for e in emu.requests() if e["method"] == "POST" and e["path"] == conn_path(app_id)]
-    assert logged[-1] == {"profile": {"authScheme": "OAUTH2", "settings": {"adminUsername": "<redacted>",
-                                                                          "adminPassword": "<redacted>"}}}
+    redacted = {"adminUsername": "<redacted>", "adminPassword": "<redacted>"}
+    assert logged[-1] == {"profile": {"authScheme": "OAUTH2", "settings": redacted}}
     assert "o365-Adm1n-pass" not in json.dumps(emu.requests()) and "onmicrosoft" not in json.dumps(logged)
     # written: the connection now waits for consent, with the spec's authorize link
     link = answer["_links"]["authorize"]
