@@ -34,9 +34,6 @@ ROTATION_MODES = ("AUTO", "MANUAL")
 STATES = {"enabled": "ENABLED", "disabled": "DISABLED"}
 UPDATE_CREDENTIALS = ("always", "on_create")
 UNKNOWN = "UNKNOWN"
-# The app types whose OAuth 2.0 connection waits for an administrator's consent (the spec's
-# OAuthProvisioningEnabledApp, the appName of the consent callback).
-CONSENT_APP_NAMES = ("google", "office365", "slack", "zoomus")
 # What a diff shows in place of a write-only value that is (or would be) sent; the value itself is never shown.
 TOKEN_PLACEHOLDER = "<write-only token: sent>"
 CREDENTIAL_PLACEHOLDER = "<write-only: sent>"
@@ -93,7 +90,7 @@ def authorize_url(connection):
 def waits_for_consent(connection):
     """True when the connection is not ENABLED while Okta offers the authorize link: an administrator's consent
     is (or may still be) needed before it can be enabled."""
-    return authorize_url(connection) is not None and (connection or {}).get("status") != "ENABLED"
+    return authorize_url(connection) is not None and connection.get("status") != "ENABLED"
 
 
 def consent_message(app_id, url):
@@ -344,8 +341,8 @@ def plan_connection(connection, state, profile=None, update_credentials="on_crea
         # an OAuth 2.0 connection that may never have been set up (Google Workspace, Slack, Zoom take no other
         # setting): its profile is written first, which is what starts Okta's consent flow where there is one
         body = _body(current, {"auth_scheme": "OAUTH2"})
-    calls = _calls(body, profile_changed, status_change, wanted_status,
-                   link is not None and current["status"] != "ENABLED")
+    pending = waits_for_consent(connection)
+    calls = _calls(body, profile_changed, status_change, wanted_status, pending)
     if status_change:
         changes.insert(0, "status")
 
@@ -369,7 +366,7 @@ def plan_connection(connection, state, profile=None, update_credentials="on_crea
     return ConnectionPlan(changed=bool(calls), changes=changes, calls=calls,
                           send_token=any(secret[0] == "token" for secret in sent), before=before, after=after_side,
                           body=body, expected=expected, send_credentials=bool(sent), authorize_url=link,
-                          consent_required=enabling and link is not None and current["status"] != "ENABLED")
+                          consent_required=enabling and pending)
 
 
 def _diff_side(flat_view, sent):
