@@ -8,6 +8,7 @@
 #   make role-specs   regenerate the role's capability options from the module's table
 #   make bench        the performance benchmark against the emulator (docs/docsite/rst/performance.rst)
 #   make bench-quick  the same with short windows and small sizes, for development
+#   make emulator     the bundled Okta emulator in the foreground, with the variables to export; Ctrl-C stops it
 
 PYTHON ?= python3
 VENV := .venv
@@ -28,7 +29,7 @@ export PYTHONPATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 
 .PHONY: all venv link demo test sanity units integration build clean lint docs docs-lint changelog-lint importer \
-	test-matrix changelog bench bench-quick role-specs
+	test-matrix changelog bench bench-quick role-specs emulator
 
 all: test
 
@@ -124,6 +125,11 @@ bench: venv link
 
 bench-quick: venv link
 	PATH=$(BIN):$$PATH $(BIN)/python bench/run_bench.py --quick --collections-path $(COLLECTIONS)
+
+# The emulator on EMULATOR_PORT (0: any free port), its CA in .build/emulator/ca.pem; prints what to export.
+EMULATOR_PORT ?= 8443
+emulator: venv
+	@$(BIN)/python hacking/run_emulator.py --port $(EMULATOR_PORT)
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis

@@ -8,6 +8,9 @@ output, vendored as tests/spec/okta-management-subset.yaml:
 
     python3 hacking/cut_okta_spec.py management-oneOfInheritance.yaml tests/spec/okta-management-subset.yaml
 
+with the collection importable (``make link``, then ``PYTHONPATH=.build/collections``; ``. ../testenv.sh`` sets it
+in a worktree): the operations to keep are the collection's endpoint table and the tests' extras.
+
 The input is ``management-oneOfInheritance.yaml`` from https://github.com/okta/okta-management-openapi-spec
 (``dist/<version>/``); that variant writes the polymorphic answers (features, apps) inline as ``oneOf`` with a
 ``discriminator``. The output keeps the operations in OPERATIONS, with their path-level parameters, and every
@@ -25,19 +28,9 @@ import sys
 
 import yaml
 
-# (path, method) of every operation the collection calls or its tests check.
-OPERATIONS = (
-    ("/api/v1/apps", "get"),
-    ("/api/v1/apps/{appId}", "get"),
-    ("/api/v1/apps/{appId}/connections/default", "get"),
-    ("/api/v1/apps/{appId}/connections/default", "post"),
-    ("/api/v1/apps/{appId}/connections/default/jwks", "get"),
-    ("/api/v1/apps/{appId}/connections/default/lifecycle/activate", "post"),
-    ("/api/v1/apps/{appId}/connections/default/lifecycle/deactivate", "post"),
-    ("/api/v1/apps/{appId}/features", "get"),
-    ("/api/v1/apps/{appId}/features/{featureName}", "get"),
-    ("/api/v1/apps/{appId}/features/{featureName}", "put"),
-)
+# OPERATIONS: (path, method) of every operation the collection calls (the table in
+# plugins/module_utils/_endpoints.py) or its tests check; tests/unit/test_okta_spec.py checks the cut against it.
+from ansible_collections.oktaops.okta.tests.utils.okta_spec import OPERATIONS
 
 # Schemas the tests name directly. The operations above reach all of them; naming them here makes a cut of a
 # spec that renamed or dropped one fail instead of quietly producing a document the tests cannot use.

@@ -17,8 +17,8 @@ description:
     legacy feature names, such as V(PUSH_NEW_USERS)); with O(with_provisioning=true) also
     C(okta_provisioning_supported), C(okta_provisioning_enabled) and C(okta_features).
   - Nothing else of an app object is kept (app objects can carry secrets, such as an OIDC app's client secret).
-    Every string that comes from Okta is marked unsafe, so a label such as C({{ lookup('pipe', 'id') }}) stays text
-    and is never run as a template.
+    Every string that comes from Okta is marked unsafe, so a label such as V({{ lookup('pipe', 'id'\) }}) stays
+    text and is never run as a template.
   - The configuration file must be named C(okta_apps.yml), C(okta_apps.yaml), or end with C(.okta_apps.yml) or
     C(.okta_apps.yaml).
   - The connection and credential options are those of the modules, with the same environment variables, read the
@@ -91,8 +91,21 @@ options:
     description:
       - Give every host C(ansible_connection=local). Apps are API objects, not machines; the modules run on the
         controller.
+      - The hosts then also get C(ansible_python_interpreter), see O(python_interpreter).
     type: bool
     default: true
+  python_interpreter:
+    description:
+      - With O(use_local_connection=true), the C(ansible_python_interpreter) of the hosts, set as a variable of the
+        group C(okta_apps).
+      - When not set, the hosts use the Python that runs C(ansible-playbook) (C(ansible_playbook_python)), as Ansible
+        does for its implicit C(localhost), because that is where the modules' requirement C(requests) is installed.
+        Without it, Ansible would discover an interpreter such as C(/usr/bin/python3), which may lack C(requests).
+      - Set it to a path to use another Python, or to V("") to set no interpreter and let Ansible's own
+        C(interpreter_python) setting decide.
+      - A group variable has the lowest precedence there is, so an C(ansible_python_interpreter) set in
+        C(group_vars) or C(host_vars) files, with O(compose), or with C(--extra-vars) wins over it.
+    type: str
 notes:
   - AWX applies a credential type's environment injectors to inventory updates, but not its extra variables. The
     collection's credential type (C(awx/credential_type_okta.yml)) injects only environment variables, so it works
@@ -146,6 +159,12 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible.template import Templar
 from ansible.utils.unsafe_proxy import wrap_var
 
+try:
+    from ansible.template import trust_as_template
+except ImportError:  # ansible-core before 2.19: every string of an inventory is a template already
+    def trust_as_template(value):
+        return value
+
 from ansible_collections.oktaops.okta.plugins.module_utils._apps import (
     APPS_PATH,
     HOSTNAME_SOURCES,
@@ -161,6 +180,9 @@ from ansible_collections.oktaops.okta.plugins.module_utils._features import feat
 from ansible_collections.oktaops.okta.plugins.module_utils._settings import MissingLibrary, build_client, org_url_of
 
 GROUP = "okta_apps"
+# The interpreter of the hosts with use_local_connection, as Ansible gives its implicit localhost: the Python
+# that runs ansible-playbook, which has the collection's requirements (requests) installed.
+PLAYBOOK_PYTHON = "{{ ansible_playbook_python }}"
 CACHE_FORMAT = 1
 # Options that may hold a template, a lookup or a vault-encrypted string.
 # The connection and credential options, handed to module_utils/_settings.py as the modules hand theirs.
@@ -168,6 +190,11 @@ SETTINGS = ("org_url", "api_token", "access_token", "client_id", "private_key", 
             "validate_certs", "ca_path", "timeout", "retries")
 TEMPLATED = ("org_url", "api_token", "access_token", "client_id", "private_key", "private_key_id", "ca_path",
              "filter", "q")
+
+
+def _scopes(client):
+    """The scopes of the service app's access token, None for a token: describe_failure words 401/403 by them."""
+    return client.auth.granted_scopes if client.auth is not None else None
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -209,9 +236,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             data["query"] = fingerprint
             if use_cache:
                 self._cache[cache_key] = data
-        self._populate(data, hostnames, options["use_local_connection"])
+        self._populate(data, hostnames, options["use_local_connection"], self._interpreter())
 
     # -- options -------------------------------------------------------------------------------
+
+    def _interpreter(self):
+        """The ansible_python_interpreter of the hosts: the option, else the Python that runs the playbook."""
+        value = self.get_option("python_interpreter")
+        if value is None:
+            return PLAYBOOK_PYTHON
+        return value.strip() or None
 
     def _options_templated(self):
         """Every option, with the string options rendered (templates, lookups, vault-encrypted values)."""
@@ -258,7 +292,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if exc.kind == "http" and exc.status == 400 and "filter" in query:
                 raise AnsibleParserError("Okta rejected the app filter '{0}': {1}.".format(
                     query["filter"], exc.reason.rstrip(".")))
-            raise AnsibleParserError(describe_failure("Cannot list the org's apps", exc))
+            raise AnsibleParserError(describe_failure("Cannot list the org's apps", exc, scopes=_scopes(client)))
         apps = [app for app in apps if app.get("id")]
         provisioning = {}
         if options["with_provisioning"]:
@@ -272,7 +306,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             read = read_features(client, app["id"])
         except OktaError as exc:
-            message = describe_failure(what, exc)
+            message = describe_failure(what, exc, scopes=_scopes(client))
         else:
             if read.problem:
                 return provisioning_hostvars(problem=read.problem)
@@ -287,7 +321,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- the inventory -------------------------------------------------------------------------
 
-    def _populate(self, data, hostnames, local):
+    def _populate(self, data, hostnames, local, interpreter=None):
         apps = data["apps"]
         names, clashes = choose_hostnames(apps, hostnames)
         if clashes:
@@ -296,6 +330,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                  "{0}.".format(shared))
         strict = bool(self.get_option("strict"))  # unset is Ansible's usual false for compose and groups
         self.inventory.add_group(GROUP)
+        if local and interpreter:
+            # A variable of the group, the lowest precedence there is: group_vars and host_vars files, compose
+            # and --extra-vars all win over it.
+            self.inventory.set_variable(GROUP, "ansible_python_interpreter", trust_as_template(interpreter))
         for app in apps:
             host = names[app["id"]]
             self.inventory.add_host(host, group=GROUP)

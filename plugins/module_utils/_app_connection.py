@@ -27,6 +27,7 @@ import copy
 
 from dataclasses import dataclass, field
 
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_CONNECTION
 from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
 
 SCHEMES = ("TOKEN", "OAUTH2")
@@ -54,13 +55,9 @@ _OPTION_NAMES = {"rotation_mode": "profile.signing.rotation_mode", "admin_userna
                  "admin_password": "profile.settings.admin_password"}
 
 
-def connection_path(app_id):
-    return "/api/v1/apps/{0}/connections/default".format(app_id)
-
-
 def read_connection(client, app_id):
     """GET the app's default connection through ``client``; raises OktaError, also for an answer of another shape."""
-    path = connection_path(app_id)
+    path = GET_CONNECTION.path_for(app_id)
     connection = client.get_json(path)
     if not isinstance(connection, dict) or not isinstance(connection.get("profile"), dict):
         raise OktaError("Okta answered GET {0} with something that is not a provisioning connection".format(path),

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import LIST_APPS
 from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     PROVISIONING_DISABLED,
     PROVISIONING_UNSUPPORTED,
 )
 
 PAGE_LIMIT = 200
-APPS_PATH = "/api/v1/apps"
+APPS_PATH = LIST_APPS.path  # the table's path of GET /api/v1/apps, under the name the inventory plugin imports
 
 # The only keys of an app object that ever leave this collection. App objects carry credentials (an OIDC
 # app's credentials.oauthClient.client_secret, SAML signing settings): nothing else is copied.

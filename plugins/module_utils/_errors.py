@@ -12,8 +12,7 @@ Pure code: nothing of Ansible, nothing of HTTP. The client raises OktaError; the
 
 from __future__ import annotations
 
-READ_SCOPE = "okta.apps.read"
-MANAGE_SCOPE = "okta.apps.manage"
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import READ_SCOPE, scope_for
 
 
 class OktaError(Exception):
@@ -56,17 +55,14 @@ class OktaError(Exception):
         return any(text in (cause or "").lower() for cause in self.error_causes)
 
 
-def scope_for(method):
-    return READ_SCOPE if method in (None, "GET", "HEAD") else MANAGE_SCOPE
-
-
 def describe_failure(action, exc, not_found=None, scopes=None, hint=None):
     """One sentence a person can act on: what failed, what Okta said, what to do.
 
     ``not_found`` words a 404 ("app 0oa1 was not found; check app_id"). ``hint`` is the caller's wording for a
     condition it recognised in ``exc`` (such as provisioning switched off): it replaces Okta's reason, or, when it
     holds ``{failure}``, is written around the usual description. ``scopes`` are the scopes of the OAuth access
-    token in use (None for an API token or access_token).
+    token in use (None for an API token or access_token). A 403 names the scope the failed request's endpoint
+    needs (the table in ``_endpoints.py``).
     """
     label = "{0}: ".format(action)
     if hint:
@@ -80,7 +76,7 @@ def describe_failure(action, exc, not_found=None, scopes=None, hint=None):
         return ("{0}Okta rejected the service app's access token {1}. Check that the service app is active and "
                 "that its token is not revoked, then run again.".format(label, okta_said))
     if scopes is not None and exc.kind == "http" and exc.status == 403:
-        scope = scope_for(exc.method)
+        scope = scope_for(exc.method, exc.path)
         if scope not in scopes:
             return ("{0}the access token lacks the {1} scope {2}; it was issued for {3}. Add {1} to scopes (and "
                     "grant it to the service app).".format(label, scope, okta_said, " ".join(scopes)))
@@ -92,7 +88,7 @@ def describe_failure(action, exc, not_found=None, scopes=None, hint=None):
                 "revoked; create a new one and pass it as api_token (or OKTA_API_TOKEN) or access_token "
                 "(or OKTA_ACCESS_TOKEN).".format(label, okta_said))
     if exc.kind == "http" and exc.status == 403:
-        scope = scope_for(exc.method)
+        scope = scope_for(exc.method, exc.path)
         return ("{0}the credentials are not allowed to do this {1}. This call needs the {2} scope: grant it to "
                 "the service app, or use an API token of an administrator whose role may {3} apps."
                 .format(label, okta_said, scope, "read" if scope == READ_SCOPE else "manage"))

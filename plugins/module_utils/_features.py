@@ -40,6 +40,7 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_FEATURE, LIST_FEATURES
 from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
 
 
@@ -594,8 +595,8 @@ def provisioning_hints():
 
 
 def features_path(app_id, name=None):
-    path = "/api/v1/apps/{0}/features".format(app_id)
-    return path if name is None else "{0}/{1}".format(path, name)
+    """The path of the app's features, or of the feature ``name`` (from the table in ``_endpoints.py``)."""
+    return LIST_FEATURES.path_for(app_id) if name is None else GET_FEATURE.path_for(app_id, name)
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,8 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.oktaops.okta.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
-from ansible_collections.oktaops.okta.plugins.module_utils._errors import (
-    MANAGE_SCOPE,
-    READ_SCOPE,
-    OktaError,
-    describe_failure,
-)
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import MANAGE_SCOPE, READ_SCOPE, Target
+from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError, describe_failure
 from ansible_collections.oktaops.okta.plugins.module_utils._settings import (
     ORG_URL_ENV,
     MissingLibrary,
@@ -107,7 +103,7 @@ class OktaModule(AnsibleModule):
         self._misshapen = []
         super(OktaModule, self).__init__(argument_spec=spec, **kwargs)
         if self._misshapen:
-            self.fail_json(msg="Invalid arguments: {0}.".format("; ".join(self._misshapen)))
+            self.fail_json(msg="Invalid arguments: {0}.".format("; ".join(self._misshapen)), problems=self._misshapen)
         if REQUESTS_IMPORT_ERROR:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.client = self._build_client()
@@ -134,22 +130,27 @@ class OktaModule(AnsibleModule):
             fields = exc.fields() if exc.kind != "config" else {}
             self.fail_json(msg=exc.reason, **fields)
 
-    def call(self, action, fn, *args, not_found=None, hints=None, **result):
+    def call(self, action, fn, *args, not_found=None, hints=None, result=None):
         """Run ``fn(*args)`` (an Okta call) and return its result; fail the task if it raises OktaError.
 
-        The failure reads "<action>: <what happened and what to do>." with Okta's structured error keys beside
-        ``msg`` and ``result`` added. ``not_found`` words a 404; ``hints`` maps a test of the error
-        (``exc -> bool``) to the wording for a condition it recognises, such as ``provisioning_hints()``.
+        ``action`` is the :class:`Target` of the endpoint called (``_endpoints.LIST_FEATURES.at(app_id)``), whose
+        wording the failure uses, or the failure's opening words. The failure reads "<action>: <what happened and
+        what to do>." with Okta's structured error keys and the keys of ``result`` beside ``msg``. ``not_found``
+        words a 404 (default: the endpoint's wording); ``hints`` maps a test of the error (``exc -> bool``) to the
+        wording for a condition it recognises, such as ``provisioning_hints()``.
         """
         try:
             return fn(*args)
         except OktaError as exc:
-            self.fail_okta(action, exc, not_found=not_found, hints=hints, **result)
+            self.fail_okta(action, exc, not_found=not_found, hints=hints, result=result)
 
-    def fail_okta(self, action, exc, not_found=None, hints=None, **result):
+    def fail_okta(self, action, exc, not_found=None, hints=None, result=None):
         """Fail the task for an OktaError (see :meth:`call`), for an error a read handed back as an answer."""
+        if isinstance(action, Target):
+            not_found = not_found or action.not_found
+            action = action.action
         fields = exc.fields()
-        fields.update(result)
+        fields.update(result or {})
         hint = next((wording for matches, wording in (hints or {}).items() if matches(exc)), None)
         scopes = self.oauth.granted_scopes if self.oauth is not None else None
         self.fail_json(msg=describe_failure(action, exc, not_found=not_found, scopes=scopes, hint=hint), **fields)

@@ -23,6 +23,9 @@ the same environment fallbacks and fails with the same sentences.
   it is known (credentials from the environment, a password in org_url, the access token), ``on_warning`` (default
   ``on_retry``) with each warning, ``on_retry`` with each retry.
 
+A token given with the scheme of the Authorization header (``SSWS 00ab...``, ``Bearer eyJ...``) is refused by
+``check_token_prefix`` with a sentence that says to drop the prefix.
+
 Both raise :class:`OktaError` whose ``reason`` is the complete sentence for the user (``kind="config"`` when
 nothing was sent; a refused token request keeps Okta's status and error fields). ``MissingLibrary`` (an
 OktaError) names a Python library that must be installed, with its import traceback.
@@ -73,6 +76,7 @@ class Credentials:
     oauth: dict | None = None
     warnings: list = field(default_factory=list)
     secrets: list = field(default_factory=list)
+    source: str | None = None  # where the token came from: the option's or the environment variable's name
 
 
 def _config(sentence):
@@ -114,7 +118,7 @@ def resolve_credentials(options, environ):
                 warnings.append("Authenticating with {0}; {1} {2} ignored because the API token variables come "
                                 "first. Unset {0} to use the service app.".format(
                                     variable, ", ".join(ignored), "is" if len(ignored) == 1 else "are"))
-            return Credentials(**{kind: value}, warnings=warnings, secrets=[value])
+            return Credentials(**{kind: value}, warnings=warnings, secrets=[value], source=variable)
     for family in OAUTH_ENV:
         client_id = environ.get(family["client_id"])
         private_key = environ.get(family["private_key"])
@@ -154,7 +158,8 @@ def _from_options(options, given):
         if extra:
             raise _config("{0} apply only to client_id and private_key authentication, not to {1}; remove them or "
                           "switch to the service app.".format(", ".join(extra), methods[0]))
-        return Credentials(api_token=options.get("api_token"), access_token=options.get("access_token"))
+        return Credentials(api_token=options.get("api_token"), access_token=options.get("access_token"),
+                           source=methods[0])
     if not options.get("private_key"):
         raise _config("client_id needs private_key: give the service app's private key (a PEM string, the path of a "
                       "PEM file, or a private JWK as JSON) in private_key.")
@@ -163,6 +168,27 @@ def _from_options(options, given):
                       "matches private_key.")
     return Credentials(oauth=dict(client_id=options["client_id"], private_key=options["private_key"],
                                   private_key_id=options.get("private_key_id"), scopes=options.get("scopes")))
+
+
+# The scheme words of the Authorization header, which the client writes itself: a token pasted with one fails.
+HEADER_SCHEMES = ("SSWS", "Bearer")
+
+
+def check_token_prefix(credentials):
+    """Refuse a token pasted with its Authorization scheme (``SSWS 00ab...``, ``Bearer eyJ...``), naming only the
+    scheme and where the token came from, never the token."""
+    parts = (credentials.api_token or credentials.access_token or "").split(None, 1)
+    scheme = next((word for word in HEADER_SCHEMES if len(parts) == 2 and parts[0].lower() == word.lower()), None)
+    if scheme is None:
+        return
+    kind = "API token" if credentials.api_token else "access token"
+    where = credentials.source or ("api_token" if credentials.api_token else "access_token")
+    advice = "give the token alone, without the '{0} ' prefix (the collection adds it)".format(scheme)
+    if (scheme == "SSWS") != bool(credentials.api_token):
+        advice += ", and pass it as {0}".format(
+            "api_token (or OKTA_API_TOKEN)" if scheme == "SSWS" else "access_token (or OKTA_ACCESS_TOKEN)")
+    raise _config("The {0} in {1} starts with '{2} ', the scheme of the Authorization header; {3}.".format(
+        kind, where, scheme, advice))
 
 
 def _authenticator(oauth, dpop, default_scopes, on_secret):
@@ -212,6 +238,7 @@ def build_client(options, environ, on_retry=None, on_secret=None, default_scopes
         on_secret(secret)
     for warning in credentials.warnings:
         on_warning(warning)
+    check_token_prefix(credentials)
     auth = None
     if credentials.oauth:
         auth = _authenticator(credentials.oauth, option(options, "dpop"), default_scopes, on_secret)

@@ -271,7 +271,7 @@ changed_settings:
     - What differed and was (or, in check mode, would be) changed, in Okta's spelling. V(profile.token),
       V(profile.settings.adminUsername) and V(profile.settings.adminPassword) mean that credential was (would be)
       sent. The same key, with the same meaning, as in M(oktaops.okta.okta_app_feature).
-  returned: success
+  returned: success, and when a write of the changed settings failed
   type: list
   elements: str
   sample: [status, baseUrl, profile.token]
@@ -279,11 +279,28 @@ changed_settings:
 changes:
   description:
     - The same list as RV(changed_settings), under its former name.
-    - Deprecated, and removed in a release after 0.2.0; use RV(changed_settings).
-  returned: success
+    - Deprecated, and removed in release 1.0.0; use RV(changed_settings). When the list is not empty the task also
+      shows a deprecation warning (once per playbook run, however many tasks return it; Ansible's
+      C(deprecation_warnings) setting turns it off).
+  returned: success, and when a write of the changed settings failed
   type: list
   elements: str
   sample: [status, baseUrl, profile.token]
+provisioning_supported:
+  description:
+    - Whether the app's type offers provisioning. V(false) when the task failed because Okta reports the connection
+      as C(UNKNOWN) (the app type has no provisioning support); V(true) beside RV(consent_required).
+  returned: whenever the connection was read, on success and on failure
+  type: bool
+  sample: true
+  version_added: 0.2.0
+problems:
+  description: Each problem found in O(profile), when the task failed on invalid input before any request.
+  returned: on invalid input
+  type: list
+  elements: str
+  sample: ["profile.base_url must be an https:// URL, got 'http://scim.example.com'"]
+  version_added: 0.2.0
 token_sent:
   description: Whether the token was sent to Okta (in check mode, whether it would be).
   returned: success
@@ -314,12 +331,6 @@ consent_required:
   type: bool
   sample: true
   version_added: 0.2.0
-provisioning_supported:
-  description: V(true) beside RV(consent_required).
-  returned: when the task fails for consent
-  type: bool
-  sample: true
-  version_added: 0.2.0
 diff:
   description: The status and profile before and after; the same in check mode and in a real run.
   returned: when diff mode is on
@@ -343,24 +354,35 @@ from ansible_collections.oktaops.okta.plugins.module_utils._app_connection impor
     read_connection,
     unsupported_message,
 )
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_CONNECTION
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
 from ansible_collections.oktaops.okta.plugins.module_utils._writes import fail_consent, write_connection
 
 
+# The warning of the deprecated result key changes; the same text every time, so Ansible shows it once per run.
+CHANGES_DEPRECATION = ("The result key 'changes' of oktaops.okta.okta_app_connection is deprecated: read "
+                       "'changed_settings', which holds the same list.")
+
+
 def run(module, app_id):
-    current = module.call("Cannot read the provisioning connection of app {0}".format(app_id), read_connection,
-                          module.client, app_id, not_found="app {0} was not found; check app_id".format(app_id),
-                          app_id=app_id)
+    current = module.call(GET_CONNECTION.at(app_id), read_connection, module.client, app_id,
+                          result=dict(app_id=app_id))
     if is_unsupported(current):
-        module.fail_json(msg=unsupported_message(app_id), app_id=app_id, connection=current)
+        module.fail_json(msg=unsupported_message(app_id), app_id=app_id, connection=current,
+                         provisioning_supported=False)
 
     the_plan = plan_connection(current, module.params["state"], module.params["profile"],
                                module.params["update_credentials"])
-    result = dict(changed=the_plan.changed, app_id=app_id, changed_settings=list(the_plan.changes),
-                  changes=list(the_plan.changes), token_sent=the_plan.send_token,
-                  credentials_sent=the_plan.send_credentials)
+    # What every later result holds, a failed write included.
+    known = dict(app_id=app_id, provisioning_supported=True, changed_settings=list(the_plan.changes),
+                 changes=list(the_plan.changes))
     if the_plan.authorize_url:
-        result["authorize_url"] = the_plan.authorize_url
+        known["authorize_url"] = the_plan.authorize_url
+    if the_plan.changes:
+        # Only when there is something in it: a converged run's empty list is nothing a playbook acts on.
+        module.deprecate(CHANGES_DEPRECATION, version="1.0.0", collection_name="oktaops.okta")
+    result = dict(known, changed=the_plan.changed, token_sent=the_plan.send_token,
+                  credentials_sent=the_plan.send_credentials)
     if module._diff:
         result["diff"] = dict(before=the_plan.before, after=the_plan.after)
     if module.check_mode and the_plan.consent_required:
@@ -369,8 +391,7 @@ def run(module, app_id):
         result["connection"] = predicted(current, the_plan) if the_plan.changed else current
         module.exit_json(**result)
 
-    result["connection"] = write_connection(module, app_id, current, the_plan, changes=the_plan.changes,
-                                            changed_settings=the_plan.changes)
+    result["connection"] = write_connection(module, app_id, current, the_plan, result=known)
     url = authorize_url(result["connection"])
     if url:
         result["authorize_url"] = url

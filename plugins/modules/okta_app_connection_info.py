@@ -69,7 +69,7 @@ provisioning_supported:
   description:
     - V(false) when Okta reports the connection as C(UNKNOWN), meaning the app type has no provisioning support
       (or uses an authentication method the API does not expose).
-  returned: always
+  returned: success
   type: bool
   sample: true
 provisioning_enabled:
@@ -129,15 +129,15 @@ from ansible_collections.oktaops.okta.plugins.module_utils._app_connection impor
     is_unsupported,
     read_connection,
 )
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_CONNECTION
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
 
 
 def main():
     module = OktaModule(argument_spec={}, supports_check_mode=True)
     app_id = module.resolve_app_id()
-    connection = module.call("Cannot read the provisioning connection of app {0}".format(app_id), read_connection,
-                             module.client, app_id, not_found="app {0} was not found; check app_id".format(app_id),
-                             app_id=app_id)
+    connection = module.call(GET_CONNECTION.at(app_id), read_connection, module.client, app_id,
+                             result=dict(app_id=app_id))
     result = dict(changed=False, app_id=app_id, connection=connection,
                   provisioning_supported=not is_unsupported(connection),
                   provisioning_enabled=connection.get("status") == "ENABLED")

@@ -348,15 +348,24 @@ feature:
       type: dict
 changed_settings:
   description: Dotted paths, in Okta's spelling, of the settings that differed (and were or would be changed).
-  returned: success
+  returned: success, and when the write of the changed settings failed
   type: list
   elements: str
   sample: [update.password.status, update.password.change]
 provisioning_supported:
-  description: V(false) when the task failed because the app's type offers no provisioning.
-  returned: when the app's type offers no provisioning
+  description:
+    - Whether the app's type offers provisioning; V(false) when the task failed because it offers none. V(true) also
+      when the app's provisioning is only switched off.
+  returned: whenever the app's features were read, on success and on failure
   type: bool
-  sample: false
+  sample: true
+  version_added: 0.2.0
+problems:
+  description: Each problem found in O(capabilities), when the task failed on invalid input before any request.
+  returned: on invalid input
+  type: list
+  elements: str
+  sample: ["capabilities.update.password.seed must be one of OKTA, RANDOM, got 'NONE'"]
   version_added: 0.2.0
 diff:
   description: The capabilities before and after; the same in check mode and in a real run.
@@ -371,6 +380,7 @@ diff:
       type: dict
 """
 
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import LIST_FEATURES
 from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     FEATURES,
     PROVISIONING_UNSUPPORTED,
@@ -394,24 +404,24 @@ def main():
     feature = module.params["feature"]
     problems = input_problems(feature, module.params["capabilities"])
     if problems:
-        module.fail_json(msg="Invalid capabilities for {0}: {1}.".format(feature, "; ".join(problems)))
+        module.fail_json(msg="Invalid capabilities for {0}: {1}.".format(feature, "; ".join(problems)),
+                         problems=problems)
     desired = to_wire(module.params["capabilities"])
 
     app_id = module.resolve_app_id()
     subject = "{0} of app {1}".format(feature, app_id)
-    read = module.call("Cannot read the features of app {0}".format(app_id), read_features, module.client, app_id,
-                       not_found="app {0} was not found; check app_id".format(app_id), app_id=app_id)
+    read = module.call(LIST_FEATURES.at(app_id), read_features, module.client, app_id, result=dict(app_id=app_id))
+    # What every later result holds, failures included.
+    known = dict(app_id=app_id, provisioning_supported=read.problem != PROVISIONING_UNSUPPORTED)
     if read.problem:
         # Fails before any write: switched off (enable the connection first), or none for this app type.
-        extra = dict(provisioning_supported=False) if read.problem == PROVISIONING_UNSUPPORTED else {}
-        module.fail_okta("Cannot configure {0}".format(subject), read.error, hints=provisioning_hints(),
-                         app_id=app_id, **extra)
+        module.fail_okta("Cannot configure {0}".format(subject), read.error, hints=provisioning_hints(), result=known)
     planned = plan_feature(read, feature, desired, subject)
     if planned.problem:
-        module.fail_json(msg=planned.problem, app_id=app_id)
+        module.fail_json(msg=planned.problem, **known)
     current, outcome = planned.current, planned.outcome
-    result = dict(changed=outcome.changed, app_id=app_id, feature=current,
-                  changed_settings=list(outcome.changed_paths))
+    known["changed_settings"] = list(outcome.changed_paths)
+    result = dict(known, changed=outcome.changed, feature=current)
     if module._diff:
         result["diff"] = diff_view(outcome)
     if not outcome.changed:
@@ -421,8 +431,7 @@ def main():
         result["feature"] = dict(current, capabilities=okta_spelling(outcome.after, current.get("capabilities")))
         module.exit_json(**result)
 
-    updated = write_feature(module, app_id, feature, outcome, desired)
-    result["feature"] = updated
+    result["feature"] = write_feature(module, app_id, feature, outcome, desired, result=known)
     module.exit_json(**result)
 
 

@@ -94,7 +94,7 @@ provisioning_supported:
   description:
     - Whether the app's type offers provisioning. V(false) when Okta says provisioning is not supported for the
       app; RV(features) is then empty. V(true) otherwise, also when provisioning is supported but not enabled.
-  returned: always
+  returned: success
   type: bool
   sample: true
   version_added: 0.2.0
@@ -144,6 +144,7 @@ features:
             allow: [GET, PUT]
 """
 
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_FEATURE, LIST_FEATURES
 from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     PROVISIONING_UNSUPPORTED,
     read_features,
@@ -158,11 +159,8 @@ def main():
     )
     app_id = module.resolve_app_id()
     feature = module.params["feature"]
-    what = "feature {0} of app {1}".format(feature, app_id) if feature else "the features of app {0}".format(app_id)
-    not_found = ("app {0} was not found, or it does not support {1}; check app_id".format(app_id, feature)
-                 if feature else "app {0} was not found; check app_id".format(app_id))
-    read = module.call("Cannot read {0}".format(what), read_features, module.client, app_id, feature,
-                       not_found=not_found, app_id=app_id)
+    target = GET_FEATURE.at(app_id, feature) if feature else LIST_FEATURES.at(app_id)
+    read = module.call(target, read_features, module.client, app_id, feature, result=dict(app_id=app_id))
     module.exit_json(changed=False, app_id=app_id, features=read.features, provisioning_enabled=not read.problem,
                      provisioning_supported=read.problem != PROVISIONING_UNSUPPORTED)
 

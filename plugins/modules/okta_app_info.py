@@ -161,13 +161,13 @@ apps:
 """
 
 from ansible_collections.oktaops.okta.plugins.module_utils._apps import (
-    APPS_PATH,
     list_params,
     match_label,
     project_app,
     project_apps,
     valid_app_id,
 )
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_APP, LIST_APPS
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
 
 
@@ -202,12 +202,10 @@ def main():
         if not valid_app_id(app_id):
             module.fail_json(msg="app_id '{0}' is not an Okta app id (letters and digits only, such as "
                                  "0oa1abcdEFGH2345ijk6).".format(app_id[:80]))
-        app = module.call("Cannot read app {0}".format(app_id), module.client.get_json,
-                          "{0}/{1}".format(APPS_PATH, app_id),
-                          not_found="app {0} was not found; check app_id".format(app_id), apps=[])
+        target = GET_APP.at(app_id)
+        app = module.call(target, module.client.get_json, target.path, result=dict(apps=[]))
         if not isinstance(app, dict) or not app.get("id"):
-            module.fail_json(msg="Okta answered GET {0}/{1} with something that is not an app.".format(APPS_PATH, app_id),
-                             apps=[])
+            module.fail_json(msg="Okta answered GET {0} with something that is not an app.".format(target.path), apps=[])
         module.exit_json(changed=False, apps=[project_app(app)])
 
     label = params["label"]
@@ -215,8 +213,9 @@ def main():
         module.fail_json(msg="label is empty; give the app's label as shown in the Admin Console.", apps=[])
     query = list_params(q=params["q"], user_filter=params["filter"], include_inactive=params["include_inactive"],
                         label=label)
-    apps = module.call("Cannot list the org's apps", module.client.get_all, APPS_PATH, query,
-                       hints=filter_hints(query), apps=[], filter=query.get("filter"))
+    target = LIST_APPS.at()
+    apps = module.call(target, module.client.get_all, target.path, query, hints=filter_hints(query),
+                       result=dict(apps=[], filter=query.get("filter")))
     if label is not None:
         apps = match_label(apps, label)
     module.exit_json(changed=False, apps=project_apps(apps))

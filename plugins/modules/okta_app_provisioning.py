@@ -415,10 +415,19 @@ changed_settings:
   description:
     - Dotted paths, in Okta's spelling and prefixed by the part, of the settings that differed and were (in check
       mode, would be) changed. V(connection.profile.token) means the token was (would be) sent.
-  returned: success
+  returned: success, and when a write of the changed settings failed
   type: list
   elements: str
   sample: [connection.status, connection.profile.authScheme, USER_PROVISIONING.update.password.status]
+problems:
+  description:
+    - Each problem found in O(connection), O(user_provisioning) and O(inbound_provisioning), when the task failed
+      on invalid input before any request.
+  returned: on invalid input
+  type: list
+  elements: str
+  sample: ["connection.state=disabled turns provisioning off, so USER_PROVISIONING cannot be configured in the same task; leave user_provisioning out"]
+  version_added: 0.2.0
 token_sent:
   description: Whether the connection's token was sent to Okta (in check mode, whether it would be).
   returned: when O(connection) is given
@@ -449,7 +458,7 @@ provisioning_supported:
   description:
     - V(false) when the task failed because the app's type offers no provisioning; V(true) otherwise (also beside
       RV(consent_required)).
-  returned: always
+  returned: whenever the connection or the features were read, on success and on failure
   type: bool
   sample: true
 diff:
@@ -479,6 +488,7 @@ from ansible_collections.oktaops.okta.plugins.module_utils._app_connection impor
     read_connection,
     unsupported_message,
 )
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_CONNECTION, LIST_FEATURES
 from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     FEATURES,
     PROVISIONING_UNSUPPORTED,
@@ -536,21 +546,27 @@ class Run(object):
         self.conn_current = None
         self.conn_plan = None
         self.feature_plans = {}
-        self.result = dict(changed=False, app_id=app_id, features={}, changed_settings=[],
-                           provisioning_supported=True)
+        # provisioning_supported is added by the first read that tells.
+        self.result = dict(changed=False, app_id=app_id, features={}, changed_settings=[])
+        self.written = False
         self.before = {}
         self.after = {}
 
     def fail(self, msg, **extra):
         self.module.fail_json(msg=msg, **dict(self.result, **extra))
 
+    def known(self):
+        """The keys a failed write returns: what is known for sure, and whether an earlier write changed the app."""
+        keys = ("app_id", "provisioning_supported", "changed_settings")
+        return dict(((key, self.result[key]) for key in keys if key in self.result), changed=self.written)
+
     def read_connection(self):
         module, app_id = self.module, self.app_id
-        current = module.call("Cannot read the provisioning connection of app {0}".format(app_id), read_connection,
-                              module.client, app_id, not_found="app {0} was not found; check app_id".format(app_id),
-                              app_id=app_id)
+        current = module.call(GET_CONNECTION.at(app_id), read_connection, module.client, app_id,
+                              result=dict(app_id=app_id))
+        self.result["provisioning_supported"] = not is_unsupported(current)
         if is_unsupported(current):
-            self.fail(unsupported_message(app_id), connection=current, provisioning_supported=False)
+            self.fail(unsupported_message(app_id), connection=current)
         params = module.params["connection"]
         self.conn_current = current
         self.conn_plan = plan_connection(current, params["state"], params["profile"], params["update_credentials"])
@@ -566,15 +582,13 @@ class Run(object):
     def read_features(self):
         """One GET of every feature; fails (before any write) when they cannot be configured."""
         module, app_id = self.module, self.app_id
-        read = module.call("Cannot read the features of app {0}".format(app_id), read_features, module.client,
-                           app_id, not_found="app {0} was not found; check app_id".format(app_id), app_id=app_id)
+        read = module.call(LIST_FEATURES.at(app_id), read_features, module.client, app_id, result=self.known())
+        self.result["provisioning_supported"] = read.problem != PROVISIONING_UNSUPPORTED
         if read.problem:
-            if read.problem == PROVISIONING_UNSUPPORTED:
-                self.result["provisioning_supported"] = False
-            elif not self.desired:
+            if read.problem != PROVISIONING_UNSUPPORTED and not self.desired:
                 return  # only the connection is managed, and it is off: there are no features to report
             module.fail_okta("Cannot configure the provisioning of app {0}".format(app_id), read.error,
-                             hints=provisioning_hints(), **self.result)
+                             hints=provisioning_hints(), result=self.result)
         self.result["features"] = dict((f.get("name"), f) for f in read.features if isinstance(f, dict))
         for feature, desired in self.desired.items():
             subject = "{0} of app {1}".format(feature, app_id)
@@ -630,7 +644,8 @@ def main():
 
     if conn_write:
         result["connection"] = write_connection(module, run.app_id, run.conn_current, run.conn_plan,
-                                                changed_settings=result["changed_settings"])
+                                                result=run.known())
+        run.written = True
         url = authorize_url(result["connection"])
         if url:
             result["authorize_url"] = url
@@ -640,7 +655,8 @@ def main():
     for feature, outcome in run.feature_plans.items():
         if outcome.changed:
             result["features"][feature] = write_feature(module, run.app_id, feature, outcome, run.desired[feature],
-                                                        changed_settings=result["changed_settings"])
+                                                        result=run.known())
+            run.written = True
     run.finish()
 
 

@@ -11,7 +11,7 @@ import sys
 
 import yaml
 
-from conftest import CALLBACKS, COLLECTIONS_PATH, MANAGE_TOKEN
+from conftest import CALLBACKS, COLLECTIONS_PATH, MANAGE_TOKEN, READONLY_TOKEN
 
 BIN = os.path.dirname(sys.executable)
 OIDC_SECRET = "oidcINVENTORYsecret4never5leaks6x7y8z9"
@@ -180,3 +180,125 @@ def test_bad_settings_fail_clearly(emu, tmp_path):
     proc = ansible_inventory(inventory_file(emu, tmp_path, filter='label eq "x"'))
     assert proc.returncode != 0 and "Okta rejected the app filter" in flat(proc.stderr), proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+AUDIT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                         "docs", "examples", "okta_apps_audit")
+REJECTED = "Cannot list the org's apps: Okta rejected the credentials (401 E0000011: Invalid token provided)."
+WRONG_TOKEN = "wrong-token-x"
+
+
+def audit(emu, token, config=None, cwd=None, extra=()):
+    """docs/examples/okta_apps_audit/audit.yml over its inventory, as the guide runs it (credentials injected)."""
+    env = dict((k, v) for k, v in os.environ.items()
+               if not k.startswith(("OKTA_", "ANSIBLE_")) and k != "REQUESTS_CA_BUNDLE")
+    env.update({"ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_PATH, "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_CONFIG": config or os.path.join(AUDIT_DIR, "ansible.cfg"),
+                "OKTA_ORG_URL": emu.url, "OKTA_API_TOKEN": token, "REQUESTS_CA_BUNDLE": emu.ca_file})
+    return subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", os.path.join(AUDIT_DIR, "org.okta_apps.yml"),
+                           *extra, os.path.join(AUDIT_DIR, "audit.yml")], env=env, capture_output=True, text=True,
+                          timeout=600, check=False, cwd=cwd)
+
+
+def test_a_wrong_token_fails_ansible_inventory_with_the_documented_settings(emu, tmp_path):
+    path = inventory_file(emu, tmp_path, api_token=WRONG_TOKEN)
+    static = tmp_path / "static.ini"
+    static.write_text("[web]\nweb1 ansible_connection=local\n")
+    # Ansible's default: a warning and an empty inventory, exit 0. This is why the guide documents the settings.
+    quiet = ansible_inventory(path, "--graph", env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "0"})
+    assert quiet.returncode == 0 and "@ungrouped" in quiet.stdout
+    assert REJECTED in flat(quiet.stderr)
+    # unparsed_is_failed: fails when no source at all could be read...
+    only = ansible_inventory(path, "--graph", env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "1",
+                                                   "ANSIBLE_INVENTORY_ENABLED": "oktaops.okta.okta_apps"})
+    assert only.returncode != 0 and REJECTED in flat(only.stderr), only.stderr
+    # ...but not when another source could: any_unparsed_is_failed does.
+    both = ["--graph", "-i", str(static)]
+    mixed = ansible_inventory(path, *both, env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "1"})
+    assert mixed.returncode == 0
+    strict = ansible_inventory(path, *both, env={"ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "1",
+                                                 "ANSIBLE_INVENTORY_ENABLED": "oktaops.okta.okta_apps,ini"})
+    assert strict.returncode != 0 and REJECTED in flat(strict.stderr), strict.stderr
+    # with enable_plugins, the plugin's failure is the only one shown, not the yaml and ini parsers' own
+    assert "Plugin configuration YAML file" not in strict.stderr and "Plugin configuration YAML file" in quiet.stderr
+    for proc in (quiet, only, mixed, strict):
+        assert WRONG_TOKEN not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+    assert all(r["path"] == "/api/v1/apps" and r["status"] == 401 for r in api_requests(emu))
+
+
+def test_the_documented_audit_fails_on_a_wrong_token_and_on_an_empty_inventory(emu, tmp_path):
+    emu.admin("DELETE", "/_admin/requests")
+    # As documented: the example's ansible.cfg makes the unreadable inventory fail the run before any play.
+    failed = audit(emu, WRONG_TOKEN)
+    assert failed.returncode != 0, failed.stdout + failed.stderr
+    assert REJECTED in flat(failed.stderr) and "PLAY [" not in failed.stdout
+    # Without those settings, the audit's first play still fails, and says why.
+    (tmp_path / "ansible.cfg").write_text("[defaults]\n")
+    unset = audit(emu, WRONG_TOKEN, config=str(tmp_path / "ansible.cfg"))
+    assert unset.returncode == 2, unset.stdout + unset.stderr
+    said = flat(unset.stdout + unset.stderr)
+    assert "The okta_apps inventory is empty or could not be read, so no app was audited." in said
+    assert REJECTED in flat(unset.stderr)
+    for proc in (failed, unset):
+        assert WRONG_TOKEN not in proc.stdout + proc.stderr
+    sent = api_requests(emu)
+    assert len(sent) == 2 and all(r["method"] == "GET" and r["status"] == 401 for r in sent)
+
+
+def test_the_documented_audit_reads_only_and_runs_in_the_playbook_python(emu, tmp_path):
+    held = emu.state()["apps"]
+    active = sorted(i for i, a in held.items() if a["status"] == "ACTIVE")
+    with_user = sorted(i for i in active if held[i]["provisioning"] and "USER_PROVISIONING" in held[i]["features"])
+    assert with_user
+    emu.admin("DELETE", "/_admin/requests")
+    # No ANSIBLE_PYTHON_INTERPRETER: the hosts get the Python that runs ansible-playbook (which has requests),
+    # not whatever interpreter discovery finds.
+    proc = audit(emu, READONLY_TOKEN, extra=("--diff",))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Module result deserialization failed" not in proc.stdout + proc.stderr
+    assert "{0} apps to audit.".format(len(active)) in proc.stdout
+    sent = api_requests(emu)
+    assert all(r["method"] == "GET" for r in sent)
+    # the list, one features read per app (with_provisioning), and one read by each audited feature task
+    assert len(sent) == 1 + len(active) + len(with_user), [r["path"] for r in sent]
+    assert flat(proc.stdout).count("changed: [") + flat(proc.stdout).count("ok: [") == len(with_user) + 1
+    assert emu.state()["apps"] == held
+
+
+def test_local_hosts_interpreter_and_what_overrides_it(emu, tmp_path):
+    """The plugin's default interpreter is a variable of the group okta_apps; group_vars and host_vars files
+    beside the inventory, compose, and the python_interpreter option each win over it."""
+    other = tmp_path / "other-python"
+    other.symlink_to(sys.executable)
+    compose = {"ansible_python_interpreter": "'{0}' if okta_app_label == 'Zoom' else omit".format(other)}
+    path = inventory_file(emu, tmp_path, q="Z", compose=compose)  # Zoom and Zscaler
+    play = [{"name": "Interpreters", "hosts": "okta_apps", "gather_facts": False,
+             "tasks": [{"name": "The Python that runs the modules",
+                        "ansible.builtin.setup": {"gather_subset": ["!all", "!min", "python"]}},
+                       {"name": "Show it", "ansible.builtin.debug": {
+                           "msg": "{{ inventory_hostname }} RAN {{ ansible_facts.python.executable }}"}}]}]
+    (tmp_path / "play.yml").write_text(json.dumps(play))
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("OKTA_", "ANSIBLE_")))
+    env.update({"ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_PATH, "ANSIBLE_NOCOLOR": "1"})
+
+    def ran():
+        proc = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", path, str(tmp_path / "play.yml")],
+                              env=env, capture_output=True, text=True, timeout=300, check=False)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return dict(line.split('"msg": "', 1)[1].rstrip('"').split(" RAN ") for line in proc.stdout.splitlines()
+                    if " RAN " in line and '"msg"' in line)
+
+    first = ran()
+    assert first["Zoom"] == str(other)
+    # ansible_playbook_python: the interpreter of ansible-playbook (this one, maybe through another symlink)
+    assert first["Zscaler"] != str(other) and os.path.realpath(first["Zscaler"]) == os.path.realpath(sys.executable)
+    (tmp_path / "group_vars").mkdir()
+    (tmp_path / "group_vars" / "okta_apps.yml").write_text("ansible_python_interpreter: {0}\n".format(other))
+    assert ran() == {"Zoom": str(other), "Zscaler": str(other)}
+    (tmp_path / "group_vars" / "okta_apps.yml").unlink()
+    (tmp_path / "host_vars").mkdir()
+    (tmp_path / "host_vars" / "Zscaler.yml").write_text("ansible_python_interpreter: {0}\n".format(other))
+    assert ran() == {"Zoom": str(other), "Zscaler": str(other)}
+    (tmp_path / "host_vars" / "Zscaler.yml").unlink()
+    path = inventory_file(emu, tmp_path, q="Z", python_interpreter=str(other))
+    assert ran() == {"Zoom": str(other), "Zscaler": str(other)}

@@ -85,7 +85,8 @@ def test_enable_check_real_rerun(emu, play):
     assert again.rc == 0, again.stdout
     assert again.status(0) == "ok"
     assert calls(emu) == [("GET", "/", None, False)], "a run without change is one GET"
-    assert again[0]["changes"] == [] and again[0]["token_sent"] is False
+    assert again[0]["changed_settings"] == [] and again[0]["token_sent"] is False
+    assert "deprecations" not in again[0], "a run that changes nothing does not warn about the deprecated changes"
     assert held(emu, LEGACY_WIKI)[1] == 1
     clear_log(emu)
 
@@ -94,14 +95,26 @@ def test_enable_check_real_rerun(emu, play):
     assert calls(emu) == [("GET", "/", None, False)]
 
 
+def test_changes_key_warns_once_per_run(emu, play):
+    """The deprecated result key changes warns when it is not empty: one line per playbook run, however many tasks."""
+    args = {"app_id": LEGACY_WIKI, "profile": {"auth_scheme": "TOKEN", "token": SECRET}}
+    run = play([task(args), task(dict(args, state="disabled"), name="again"), task(dict(args, state="disabled"))])
+    assert run.rc == 0, run.stdout
+    assert [run.status(index) for index in range(3)] == ["changed", "changed", "ok"]
+    assert [c[:2] for c in calls(emu)] == [("GET", "/"), ("POST", "/"), ("GET", "/"),
+                                           ("POST", "/lifecycle/deactivate"), ("GET", "/")]
+    output = run.stdout + run.stderr
+    assert output.count("The result key 'changes' of oktaops.okta.okta_app_connection is deprecated") == 1, output
+    assert "1.0.0" in output and "changed_settings" in output
+
+
 def test_enable_sends_the_given_token_in_the_same_write(emu, play):
     """Legacy Wiki's connection is set up but disabled: enabling is a write, so the token given goes with it."""
     args = {"app_label": "Legacy Wiki", "profile": {"auth_scheme": "TOKEN", "token": SECRET}}
     run = play([task(args)])
     assert run.rc == 0, run.stdout
-    assert run.status(0) == "changed" and run[0]["changes"] == ["status", "profile.token"]
+    assert run.status(0) == "changed" and run[0]["changed_settings"] == ["status", "profile.token"]
     assert run[0]["token_sent"] is True and run[0]["credentials_sent"] is True
-    assert run[0]["changed_settings"] == ["status", "profile.token"], "the key shared with okta_app_feature"
     assert [c for c in calls(emu) if c[1] != "/api/v1/apps"] == [
         ("GET", "/", None, False), ("POST", "/", "true", True)]
     conn, sets = held(emu, LEGACY_WIKI)
@@ -111,7 +124,7 @@ def test_enable_sends_the_given_token_in_the_same_write(emu, play):
 def test_enable_without_credentials_only_activates(emu, play):
     run = play([task({"app_id": LEGACY_WIKI, "profile": {"auth_scheme": "TOKEN"}})])
     assert run.rc == 0, run.stdout
-    assert run[0]["changes"] == ["status"] and run[0]["token_sent"] is False
+    assert run[0]["changed_settings"] == ["status"] and run[0]["token_sent"] is False
     assert calls(emu) == [("GET", "/", None, False), ("POST", "/lifecycle/activate", None, False)]
     assert held(emu, LEGACY_WIKI) == (held(emu, LEGACY_WIKI)[0], 0) and held(emu, LEGACY_WIKI)[0]["status"] == "ENABLED"
 
@@ -172,7 +185,7 @@ def test_disable_and_reenable_under_both_update_token_values(emu, play):
     on_create = play([task({"app_id": ZSCALER, "state": "enabled", "profile": profile})])
     assert on_create.status(0) == "changed"
     assert calls(emu) == [("GET", "/", None, False), ("POST", "/", "true", True)]
-    assert on_create[0]["token_sent"] is True and on_create[0]["changes"] == ["status", "profile.token"]
+    assert on_create[0]["token_sent"] is True and on_create[0]["changed_settings"] == ["status", "profile.token"]
     conn, sets = held(emu, ZSCALER)
     assert (conn["status"], sets) == ("ENABLED", 1)
     assert on_create[0]["connection"] == conn
@@ -184,7 +197,7 @@ def test_disable_and_reenable_under_both_update_token_values(emu, play):
     always = play([task({"app_id": ZSCALER, "state": "enabled", "profile": profile, "update_token": "always"})])
     assert always.status(0) == "changed"
     assert calls(emu) == [("GET", "/", None, False), ("POST", "/", "true", True)]
-    assert always[0]["token_sent"] is True and always[0]["changes"] == ["status", "profile.token"]
+    assert always[0]["token_sent"] is True and always[0]["changed_settings"] == ["status", "profile.token"]
     conn, sets = held(emu, ZSCALER)
     assert (conn["status"], sets) == ("ENABLED", 2)
     clear_log(emu)
@@ -208,7 +221,7 @@ def test_profile_update_sends_token_and_keeps_unnamed_values(emu, play):
                diff=True)
     assert run.status(0) == "changed"
     assert calls(emu) == [("GET", "/", None, False), ("POST", "/", None, True)]
-    assert run[0]["changes"] == ["baseUrl", "profile.token"]
+    assert run[0]["changed_settings"] == ["baseUrl", "profile.token"]
     assert run[0]["diff"]["before"] == {"status": "ENABLED", "profile": {"authScheme": "TOKEN"}, "baseUrl": ZSCALER_URL}
     assert run[0]["diff"]["after"] == {"status": "ENABLED", "profile": {"authScheme": "TOKEN", "token": PLACEHOLDER},
                                        "baseUrl": new_url}
@@ -230,7 +243,7 @@ def test_oauth2_org2org_rotation_mode(emu, play):
     # the client id Okta holds is kept: sent as held, since the task does not name it
     assert [e["body"] for e in post] == [{"profile": {"authScheme": "OAUTH2", "clientId": "0oa2h6su6bVFyJzIf1d7",
                                                       "signing": {"rotationMode": "MANUAL"}}}]
-    assert run[0]["changes"] == ["profile.signing.rotationMode"]
+    assert run[0]["changed_settings"] == ["profile.signing.rotationMode"]
     conn = held(emu, ORG2ORG)[0]
     assert conn["profile"] == {"authScheme": "OAUTH2", "clientId": "0oa2h6su6bVFyJzIf1d7",
                                "signing": {"rotationMode": "MANUAL"}}

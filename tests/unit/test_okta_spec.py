@@ -9,20 +9,12 @@ from __future__ import annotations
 import os
 import re
 
+import pytest
+
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import ENDPOINTS, Endpoint, endpoint_for
 from ansible_collections.oktaops.okta.tests.utils import okta_spec
 
 SPEC_DIR = os.path.dirname(okta_spec.SPEC_PATH)
-
-OPERATIONS = {
-    "/api/v1/apps": {"get"},
-    "/api/v1/apps/{appId}": {"get"},
-    "/api/v1/apps/{appId}/connections/default": {"get", "post"},
-    "/api/v1/apps/{appId}/connections/default/jwks": {"get"},
-    "/api/v1/apps/{appId}/connections/default/lifecycle/activate": {"post"},
-    "/api/v1/apps/{appId}/connections/default/lifecycle/deactivate": {"post"},
-    "/api/v1/apps/{appId}/features": {"get"},
-    "/api/v1/apps/{appId}/features/{featureName}": {"get", "put"},
-}
 
 
 def _refs(value):
@@ -73,7 +65,9 @@ def test_licence_and_provenance():
 
 def test_holds_the_operations_the_collection_uses():
     paths = okta_spec.document()["paths"]
-    assert dict((path, set(item) - {"parameters"}) for path, item in paths.items()) == OPERATIONS
+    held = set((path, method) for path, item in paths.items() for method in item if method != "parameters")
+    assert held == set(okta_spec.OPERATIONS)
+    assert len(okta_spec.OPERATIONS) == len(held)
     apps = dict((p.get("name"), p) for p in paths["/api/v1/apps"]["get"]["parameters"] if "name" in p)
     assert {"q", "after", "limit", "filter"} <= set(apps)
 
@@ -138,3 +132,42 @@ def test_body_validators_check_the_put_bodies():
     assert set(validators) == {"USER_PROVISIONING", "INBOUND_PROVISIONING"}
     assert not list(validators["USER_PROVISIONING"].iter_errors({"create": {"lifecycleCreate": {"status": "ENABLED"}}}))
     assert list(validators["USER_PROVISIONING"].iter_errors({"create": {"lifecycleCreate": {"status": "ON"}}}))
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda endpoint: "{0} {1}".format(endpoint.method, endpoint.path))
+def test_every_endpoint_is_okta_s_operation(endpoint):
+    """Each row of the table is an operation of Okta's spec: its path, method, operationId and OAuth scope."""
+    operation = okta_spec.document()["paths"][endpoint.path][endpoint.method.lower()]
+    assert operation["operationId"] == endpoint.operation_id
+    scopes = [scope for requirement in operation["security"] for scope in requirement.get("oauth2", [])]
+    assert scopes == [endpoint.scope]
+    assert set(endpoint.names) == set(re.findall(r"\{(\w+)\}", endpoint.path))
+    parameters = operation.get("parameters", []) + okta_spec.document()["paths"][endpoint.path].get("parameters", [])
+    declared = set()
+    for parameter in parameters:
+        if "$ref" in parameter:
+            parameter = okta_spec.document()["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[-1]]
+        if parameter.get("in") == "path":
+            declared.add(parameter["name"])
+    assert declared == set(endpoint.names)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda endpoint: "{0} {1}".format(endpoint.method, endpoint.path))
+def test_every_endpoint_words_its_failures(endpoint):
+    values = ["v{0}".format(index) for index in range(len(endpoint.names))]
+    target = endpoint.at(*values)
+    assert endpoint_for(endpoint.method, target.path) is endpoint
+    assert target.action.startswith("Cannot ") and all(value in target.action for value in values)
+    assert "{" not in target.action and "{" not in (target.not_found or "")
+    assert target.not_found is None or "check app_id" in target.not_found
+
+
+def test_an_endpoint_takes_one_value_per_placeholder():
+    endpoint = Endpoint("GET", "/api/v1/apps/{appId}/features/{featureName}", "op", "okta.apps.read", "Cannot {appId}")
+    assert endpoint.path_for("0oa1", "USER_PROVISIONING") == "/api/v1/apps/0oa1/features/USER_PROVISIONING"
+    assert endpoint.path_for("a/b", "c?d") == "/api/v1/apps/a%2Fb/features/c%3Fd"
+    with pytest.raises(TypeError):
+        endpoint.path_for("0oa1")
+    assert not endpoint.matches("GET", "/api/v1/apps/0oa1/features")
+    assert not endpoint.matches("PUT", "/api/v1/apps/0oa1/features/USER_PROVISIONING")
+    assert endpoint_for("GET", "/oauth2/v1/token") is None

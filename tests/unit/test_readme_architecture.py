@@ -3,8 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The README's architecture section stays true as the tree changes.
 
-Every plugin file is placed in it, every path it names exists, and no module below the module base imports
-Ansible (the section says only the module layer and above know Ansible).
+Every plugin file is placed in it, every path it names exists, the module layer (the module base and the writes
+that take it) sits above the rest of module_utils, and nothing below it imports Ansible or the module layer.
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ import re
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 # Module utils that the architecture section puts below the module base: they must not import Ansible.
-PURE = ("_app_connection.py", "_apps.py", "_client.py", "_errors.py", "_features.py", "_oauth.py", "_settings.py")
+PURE = ("_app_connection.py", "_apps.py", "_client.py", "_endpoints.py", "_errors.py", "_features.py", "_oauth.py",
+        "_settings.py")
+# The module layer: the module utils that take the calling OktaModule, placed together above the others.
+MODULE_LAYER = ("_okta_module.py", "_writes.py")
 
 
 def _section():
@@ -60,3 +63,22 @@ def test_layers_below_the_module_base_do_not_import_ansible():
             for module in modules:
                 assert not module.startswith("ansible.") and module != "ansible", \
                     "{0} imports {1}, but the README puts it below the module base".format(name, module)
+
+
+def _module_utils_imports(name):
+    tree = ast.parse((ROOT / "plugins" / "module_utils" / name).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_the_module_layer_sits_above_the_pure_module_utils():
+    lines = [line for line in _section().splitlines() if line.startswith("plugins/module_utils/")]
+    order = [line.split()[0].rsplit("/", 1)[-1] for line in lines]
+    layer = [order.index(name) for name in MODULE_LAYER]
+    assert layer == list(range(min(layer), min(layer) + len(layer))), "the module layer is not one block"
+    assert all(order.index(name) > max(layer) for name in PURE if name in order), order
+    for name in PURE:
+        for module in _module_utils_imports(name):
+            assert module.rsplit(".", 1)[-1] + ".py" not in MODULE_LAYER, \
+                "{0} imports {1}, which the README puts above it".format(name, module)

@@ -14,6 +14,17 @@ from __future__ import annotations
 import functools
 import os
 
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import ENDPOINTS
+
+# Operations the tests check although the collection does not call them (the vendored spec keeps them for the
+# emulator's connection model).
+TEST_ONLY_OPERATIONS = (("/api/v1/apps/{appId}/connections/default/jwks", "get"),)
+# (path, method) of every operation the vendored spec holds: the endpoints of plugins/module_utils/_endpoints.py
+# and the ones above. hacking/cut_okta_spec.py cuts Okta's spec down to these; tests/unit/test_okta_spec.py checks
+# that the vendored copy holds exactly these.
+OPERATIONS = tuple(sorted(set((endpoint.path, endpoint.method.lower()) for endpoint in ENDPOINTS)
+                          | set(TEST_ONLY_OPERATIONS)))
+
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SPEC_PATH = os.path.join(REPO_ROOT, "tests", "spec", "okta-management-subset.yaml")
 FEATURE_SCHEMA = {"USER_PROVISIONING": "CapabilitiesObject", "INBOUND_PROVISIONING": "CapabilitiesInboundProvisioningObject"}

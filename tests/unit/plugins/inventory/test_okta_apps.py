@@ -330,3 +330,66 @@ def test_json_serialisable_for_ansible_inventory(rsps, inventory):
     paged(rsps, [app(1, EVIL)])
     run = inventory(BASE)
     assert EVIL in json.dumps(run.vars(run.hosts()[0]))
+
+
+def group_vars(run, group="okta_apps"):
+    return run.inventory.groups[group].get_vars()
+
+
+def test_local_hosts_get_the_playbook_python_as_a_group_variable(rsps, inventory):
+    paged(rsps, [app(1), app(2)])
+    run = inventory(BASE)
+    # A group variable (the lowest precedence), so group_vars/host_vars files, compose and -e win over it.
+    assert group_vars(run) == {"ansible_python_interpreter": "{{ ansible_playbook_python }}"}
+    assert "ansible_python_interpreter" not in run.vars("App_1")
+    paged(rsps, [app(1)])
+    run = inventory(dict(BASE, python_interpreter="/opt/okta/bin/python3"))
+    assert group_vars(run) == {"ansible_python_interpreter": "/opt/okta/bin/python3"}
+    paged(rsps, [app(1)])
+    assert group_vars(inventory(dict(BASE, python_interpreter=""))) == {}
+    paged(rsps, [app(1)])
+    run = inventory(dict(BASE, use_local_connection=False))
+    assert group_vars(run) == {} and "ansible_connection" not in run.vars("App_1")
+
+
+def test_compose_sets_a_host_interpreter_over_the_group_one(rsps, inventory):
+    paged(rsps, [app(1)])
+    run = inventory(dict(BASE, compose={"ansible_python_interpreter": "'/usr/local/bin/python3'"}))
+    assert run.vars("App_1")["ansible_python_interpreter"] == "/usr/local/bin/python3"
+    assert run.inventory.get_host("App_1").get_magic_vars()["group_names"] == ["okta_apps"]
+
+
+SERVICE_APP = {"org_url": ORG, "client_id": "0oaSvc1a2b3c4d5e6f7"}
+
+
+@pytest.fixture(scope="module")
+def service_key():
+    pytest.importorskip("jwt")
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
+
+
+@pytest.mark.parametrize("granted, status, words", [
+    ("okta.apps.manage", 403, "Cannot list the org's apps: the access token lacks the okta.apps.read scope (403 "
+                              "E0000006: You do not have permission to perform the requested action); it was issued "
+                              "for okta.apps.manage. Add okta.apps.read to scopes"),
+    ("okta.apps.read", 403, "Cannot list the org's apps: the service app is not allowed to do this (403 E0000006: You "
+                            "do not have permission to perform the requested action) although its token has the "
+                            "okta.apps.read scope. Assign the service app an admin role that may read apps."),
+    ("okta.apps.read", 401, "Cannot list the org's apps: Okta rejected the service app's access token (401 "
+                            "E0000011: Invalid token provided)."),
+])
+def test_service_app_failures_are_worded_as_in_the_modules(rsps, inventory, service_key, granted, status, words):
+    rsps.post(ORG + "/oauth2/v1/token", json={"token_type": "Bearer", "access_token": "at-SECRET-inventory-1",
+                                              "expires_in": 3600, "scope": granted})
+    summary = "Invalid token provided" if status == 401 else \
+        "You do not have permission to perform the requested action"
+    rsps.get(APPS, status=status, json=okta_error("E0000011" if status == 401 else "E0000006", summary))
+    with pytest.raises(AnsibleError) as caught:
+        inventory(dict(SERVICE_APP, private_key=service_key))
+    assert words in " ".join(str(caught.value).split())
+    assert "at-SECRET-inventory-1" not in str(caught.value) and "PRIVATE KEY" not in str(caught.value)

@@ -45,7 +45,7 @@ def tiny_put_main():
     app_id = module.resolve_app_id()
     body = module.call("Cannot update app {0}".format(app_id), module.client.put_json,
                        "/api/v1/apps/{0}/features/USER_PROVISIONING".format(app_id), {"a": 1},
-                       not_found="app {0} was not found".format(app_id), app_id=app_id)
+                       not_found="app {0} was not found".format(app_id), result=dict(app_id=app_id))
     module.exit_json(changed=True, app_id=app_id, body=body)
 
 

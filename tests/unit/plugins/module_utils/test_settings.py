@@ -97,3 +97,35 @@ def test_build_client_masks_a_password_in_org_url():
     refused(build_client, {"org_url": "https://admin:pw-SECRET@acme.okta.com", "api_token": TOKEN}, {},
             None, secrets.append)
     assert "pw-SECRET" in secrets
+
+
+@pytest.mark.parametrize("options, environ, sentence", [
+    ({"api_token": "SSWS " + TOKEN}, {},
+     "The API token in api_token starts with 'SSWS ', the scheme of the Authorization header; give the token "
+     "alone, without the 'SSWS ' prefix (the collection adds it)."),
+    ({"api_token": "ssws  " + TOKEN}, {}, "The API token in api_token starts with 'SSWS '"),
+    ({}, {"OKTA_API_TOKEN": "SSWS " + TOKEN}, "The API token in OKTA_API_TOKEN starts with 'SSWS '"),
+    ({"access_token": "Bearer " + TOKEN}, {},
+     "The access token in access_token starts with 'Bearer ', the scheme of the Authorization header; give the "
+     "token alone, without the 'Bearer ' prefix (the collection adds it)."),
+    ({}, {"OKTA_ACCESS_TOKEN": "Bearer " + TOKEN}, "The access token in OKTA_ACCESS_TOKEN starts with 'Bearer '"),
+    ({"api_token": "Bearer " + TOKEN}, {},
+     "The API token in api_token starts with 'Bearer ', the scheme of the Authorization header; give the token "
+     "alone, without the 'Bearer ' prefix (the collection adds it), and pass it as access_token (or "
+     "OKTA_ACCESS_TOKEN)."),
+    ({"access_token": "SSWS " + TOKEN}, {}, "and pass it as api_token (or OKTA_API_TOKEN)."),
+])
+def test_a_token_pasted_with_its_scheme_says_to_drop_the_prefix(options, environ, sentence):
+    with responses.RequestsMock() as rsps:  # nothing is sent
+        reason = refused(build_client, dict(options, org_url=ORG), environ)
+        assert len(rsps.calls) == 0
+    assert sentence in reason and reason.startswith("The "), reason
+    assert TOKEN not in reason
+
+
+@pytest.mark.parametrize("token", ["SSWS", "SSWSabc", "Bearerish-token", "00abSSWS cd"])
+def test_a_token_that_only_looks_like_a_scheme_is_not_refused_for_it(token):
+    try:
+        build_client({"org_url": ORG, "api_token": token}, {})
+    except OktaError as exc:  # the client's own check (spaces) may refuse it, never as a pasted scheme
+        assert "scheme of the Authorization header" not in exc.reason

@@ -30,7 +30,7 @@ def test_enable_only_is_one_lifecycle_call(rsps, run):
     rsps.get(CONNECTION, json=DISABLED)
     rsps.post(CONNECTION + "/lifecycle/activate", status=204)
     rc, result = run(state="enabled")
-    assert rc == 0 and result["changed"] and result["changes"] == result["changed_settings"] == ["status"]
+    assert rc == 0 and result["changed"] and result["changed_settings"] == ["status"]
     assert [(c.request.method, c.request.url) for c in rsps.calls] == [
         ("GET", CONNECTION), ("POST", CONNECTION + "/lifecycle/activate")]
     assert result["connection"]["status"] == "ENABLED"
@@ -52,7 +52,8 @@ def test_refused_activation_says_what_to_do(rsps, run):
     rsps.post(CONNECTION + "/lifecycle/activate", status=400,
               json={"errorCode": "E0000001", "errorSummary": "Api validation failed: activate", "errorCauses": []})
     rc, result = run(state="enabled")
-    assert rc == 1 and result["error_code"] == "E0000001" and result["changes"] == ["status"]
+    assert rc == 1 and result["error_code"] == "E0000001" and result["changed_settings"] == ["status"]
+    assert result["provisioning_supported"] is True and result.get("changed", False) is False
     assert result["msg"].startswith("Cannot activate the provisioning connection of app {0}: Okta answered 400".format(APP))
     assert result["msg"].endswith("they are sent with the write that enables the connection.")
 

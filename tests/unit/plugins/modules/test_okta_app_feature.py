@@ -70,7 +70,7 @@ def test_disabled_says_enable_the_connection_first(rsps, run):
                                                    ["Provisioning is not enabled for the app instance."]))
     rc, result = run()
     assert rc == 1 and "enable its provisioning connection first" in result["msg"]
-    assert "provisioning_supported" not in result and len(rsps.calls) == 1
+    assert result["provisioning_supported"] is True and len(rsps.calls) == 1
 
 
 def test_feature_the_app_does_not_offer(rsps, run):
