@@ -7,13 +7,18 @@
 """An app's default provisioning connection: pure logic (no I/O, nothing of Ansible) and its one read.
 
 Okta's ``ProvisioningConnectionResponse`` is compared with the wanted state (a ``status`` and the
-options of ``profile``), and one function, :func:`plan`, decides which requests a run makes, the
-body it sends, what the connection will look like afterwards and the diff. Check mode and real runs
+options of ``profile``), and one function, :func:`plan_connection`, decides which requests a run makes,
+the body it sends, what the connection will look like afterwards and the diff. Check mode and real runs
 use the same plan.
 
-The token is write-only: Okta never returns it, so it cannot be compared. It is sent with every
-profile update that happens anyway (so Okta always receives a complete connection), and on its own
-only when ``update_token`` is ``always``.
+The credentials (a TOKEN connection's token, an Office 365 connection's admin user name and password)
+are write-only: Okta never returns them, so they cannot be compared. They are sent with every write
+the run makes anyway (a profile update, or the write that enables the connection), and on their own
+only when ``update_credentials`` is ``always``.
+
+OAuth 2.0 connections of some app types (Google Workspace, Office 365, Slack, Zoom) also wait for an
+administrator's consent in a browser. Okta then answers with a ``_links.authorize`` link; its presence,
+never the wording of a refusal, is what the plan and the writes go by.
 """
 
 from __future__ import annotations
@@ -28,10 +33,11 @@ from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaEr
 SCHEMES = ("TOKEN", "OAUTH2")
 ROTATION_MODES = ("AUTO", "MANUAL")
 STATES = {"enabled": "ENABLED", "disabled": "DISABLED"}
-UPDATE_TOKEN = ("always", "on_create")
+UPDATE_CREDENTIALS = ("always", "on_create")
 UNKNOWN = "UNKNOWN"
-# What a diff shows in place of a token that is (or would be) sent; the value itself is never shown.
+# What a diff shows in place of a write-only value that is (or would be) sent; the value itself is never shown.
 TOKEN_PLACEHOLDER = "<write-only token: sent>"
+CREDENTIAL_PLACEHOLDER = "<write-only: sent>"
 
 # Option name -> (wire path in the request body, wire path in Okta's answer, schemes that take it)
 _FIELDS = (
@@ -39,6 +45,14 @@ _FIELDS = (
     ("client_id", ("profile", "clientId"), ("profile", "clientId"), ("OAUTH2",)),
     ("rotation_mode", ("profile", "signing", "rotationMode"), ("profile", "signing", "rotationMode"), ("OAUTH2",)),
 )
+# The write-only credentials: option name -> (wire path in the request body, scheme that takes it, diff placeholder)
+_SECRETS = (
+    ("token", ("profile", "token"), "TOKEN", TOKEN_PLACEHOLDER),
+    ("admin_username", ("profile", "settings", "adminUsername"), "OAUTH2", CREDENTIAL_PLACEHOLDER),
+    ("admin_password", ("profile", "settings", "adminPassword"), "OAUTH2", CREDENTIAL_PLACEHOLDER),
+)
+_OPTION_NAMES = {"rotation_mode": "profile.signing.rotation_mode", "admin_username": "profile.settings.admin_username",
+                 "admin_password": "profile.settings.admin_password"}
 
 
 def read_connection(client, app_id):
@@ -52,15 +66,35 @@ def read_connection(client, app_id):
 
 
 def activation_refused(exc):
-    """Okta refused to activate the connection (400): it may hold no credentials yet."""
+    """Okta refused to activate the connection (400): it may hold no credentials yet, or wait for consent."""
     return exc.kind == "http" and exc.status == 400
 
 
 # Wording for OktaModule.call when activating fails.
 ACTIVATION_HINTS = {
     activation_refused: "{failure} Okta does not say whether a disabled connection holds credentials; if this one "
-                        "has none yet, give them in profile and run once with update_token=always.",
+                        "has none yet, give them in profile (the token, or the Office 365 admin user name and "
+                        "password) and run again: they are sent with the write that enables the connection.",
 }
+
+
+def authorize_url(connection):
+    """The ``href`` of the ``_links.authorize`` link of an Okta connection (OAuth 2.0 consent), or None."""
+    href = _get(connection, ("_links", "authorize", "href"))
+    return href if isinstance(href, str) and href else None
+
+
+def waits_for_consent(connection):
+    """True when the connection is not ENABLED while Okta offers the authorize link: an administrator's consent
+    is (or may still be) needed before it can be enabled."""
+    return authorize_url(connection) is not None and connection.get("status") != "ENABLED"
+
+
+def consent_message(app_id, url):
+    """The failure of a task that needs the connection enabled while it waits for consent at ``url``."""
+    return ("The provisioning connection of app {0} waits for an administrator's consent: open {1} in a browser "
+            "and grant it. Until then the connection cannot be enabled and the provisioning features cannot be "
+            "configured; run the task again afterwards.".format(app_id, url))
 
 
 def profile_argument_spec():
@@ -79,19 +113,27 @@ def profile_argument_spec():
                                        aliases=["rotationMode"]),
                 ),
             ),
+            settings=dict(
+                type="dict",
+                options=dict(
+                    admin_username=dict(type="str", required=True, no_log=True, aliases=["adminUsername"]),
+                    admin_password=dict(type="str", required=True, no_log=True, aliases=["adminPassword"]),
+                ),
+            ),
         ),
     )
 
 
 def connection_argument_spec():
-    """The options of okta_app_connection beyond the app: ``state``, ``profile`` and ``update_token``.
+    """The options of okta_app_connection beyond the app: ``state``, ``profile`` and ``update_credentials``.
 
     okta_app_connection takes them at the top level, okta_app_provisioning as the suboptions of ``connection``.
     """
     return dict(
         state=dict(type="str", choices=list(STATES), default="enabled"),
         profile=profile_argument_spec(),
-        update_token=dict(type="str", choices=list(UPDATE_TOKEN), default="on_create", no_log=False),
+        update_credentials=dict(type="str", choices=list(UPDATE_CREDENTIALS), default="on_create",
+                                aliases=["update_token"], no_log=False),
     )
 
 
@@ -103,17 +145,27 @@ def unsupported_message(app_id):
 
 
 def _flat(profile):
-    """``profile`` option values keyed by option name (rotation_mode lifted out of signing); None dropped."""
+    """``profile`` option values keyed by option name (rotation_mode and the settings lifted out); None dropped."""
     if not profile:
         return {}
     flat = {key: profile.get(key) for key in ("auth_scheme", "token", "base_url", "client_id")}
     signing = profile.get("signing") or {}
     flat["rotation_mode"] = signing.get("rotation_mode")
+    settings = profile.get("settings") or {}
+    flat["admin_username"] = settings.get("admin_username")
+    flat["admin_password"] = settings.get("admin_password")
     return {key: value for key, value in flat.items() if value is not None}
 
 
-def input_problems(profile):
-    """Problems with the ``profile`` option that no request can fix; an empty list when it is usable."""
+def _belongs(option, scheme, wanted):
+    return "{0} belongs to a{1} {2} connection, but profile.auth_scheme is {3}".format(
+        option, "n" if scheme == "OAUTH2" else "", scheme, wanted)
+
+
+def connection_input_problems(profile):
+    """Problems with the ``profile`` option that no request can fix; an empty list when it is usable.
+
+    The problems never quote a credential."""
     flat = _flat(profile)
     if not flat:
         return []
@@ -122,16 +174,19 @@ def input_problems(profile):
     if scheme not in SCHEMES:
         return ["profile.auth_scheme must be one of {0}, got {1!r}".format(", ".join(SCHEMES), scheme)]
     if "token" in flat and scheme != "TOKEN":
-        problems.append("profile.token belongs to a TOKEN connection, but profile.auth_scheme is {0}".format(scheme))
+        problems.append(_belongs("profile.token", "TOKEN", scheme))
     for name, _send, _read, schemes in _FIELDS:
         if name in flat and scheme not in schemes:
-            option = "profile.signing.rotation_mode" if name == "rotation_mode" else "profile." + name
-            problems.append("{0} belongs to a{1} {2} connection, but profile.auth_scheme is {3}".format(
-                option, "n" if schemes[0] == "OAUTH2" else "", schemes[0], scheme))
-    for name in ("token", "base_url", "client_id"):
+            problems.append(_belongs(_OPTION_NAMES.get(name, "profile." + name), schemes[0], scheme))
+    if scheme != "OAUTH2" and ("admin_username" in flat or "admin_password" in flat):
+        problems.append(_belongs("profile.settings", "OAUTH2", scheme))
+    if "client_id" in flat and ("admin_username" in flat or "admin_password" in flat):
+        problems.append("profile.client_id belongs to an Okta Org2Org connection and profile.settings to an "
+                        "Office 365 one; give one of them")
+    for name in ("token", "base_url", "client_id", "admin_username", "admin_password"):
         value = flat.get(name)
         if value is not None and not value.strip():
-            problems.append("profile.{0} is empty; leave it out or give a value".format(name))
+            problems.append("{0} is empty; leave it out or give a value".format(_OPTION_NAMES.get(name, "profile." + name)))
     if flat.get("base_url") and not flat["base_url"].strip().lower().startswith("https://"):
         problems.append("profile.base_url must be an https:// URL, got {0!r}".format(flat["base_url"][:200]))
     return problems
@@ -169,9 +224,16 @@ def is_unsupported(connection):
 
 
 @dataclass(frozen=True)
-class Plan:
+class ConnectionPlan:
     """What one run does. ``calls`` is the ordered list of requests after the GET:
-    ``("POST", body, activate)`` for the profile, ``("activate",)`` or ``("deactivate",)``."""
+    ``("POST", body, activate)`` for the profile, ``("activate",)`` or ``("deactivate",)`` for a lifecycle call,
+    and ``("activate_unless_consent",)``: after a profile write that may have started a consent flow, activate
+    unless Okta's answer is ENABLED already or carries the authorize link (the connection then waits for consent).
+
+    ``consent_required`` is what is known before any write: the task needs the connection enabled, and it is not
+    while Okta offers the authorize link (``authorize_url``). Check mode reports it as the outcome; a real run still
+    makes the write and the one activation that may succeed (consent may have been given since), and reports it
+    when Okta refuses."""
 
     changed: bool
     changes: list
@@ -181,6 +243,9 @@ class Plan:
     after: dict
     body: dict | None = None
     expected: dict = field(default_factory=dict)
+    send_credentials: bool = False
+    authorize_url: str | None = None
+    consent_required: bool = False
 
 
 def _body(current, flat):
@@ -199,24 +264,57 @@ def _body(current, flat):
     return body
 
 
-def plan(connection, state, profile=None, update_token="on_create"):
+def _calls(body, profile_changed, status_change, wanted_status, consent_link):
+    """The requests after the GET, in order (see :class:`ConnectionPlan`)."""
+    calls = []
+    enabling = status_change and wanted_status == "ENABLED"
+    if status_change and wanted_status == "DISABLED":
+        calls.append(("deactivate",))
+    if body is not None and enabling and consent_link:
+        # the connection waits for consent (or got it since): store a changed profile first, so that a refused
+        # activation does not lose it, then try the one activation that may succeed
+        if profile_changed:
+            calls.append(("POST", body, False))
+            calls.append(("activate",))
+        else:
+            calls.append(("POST", body, True))
+    elif body is not None and enabling and body["profile"]["authScheme"] == "OAUTH2" \
+            and "clientId" not in body["profile"]:
+        # an OAuth 2.0 connection of a type that may ask for consent once its profile is written: Okta's answer
+        # says whether it does, so the activation comes after it (never one known to be refused)
+        calls.append(("POST", body, False))
+        calls.append(("activate_unless_consent",))
+    elif body is not None:
+        calls.append(("POST", body, enabling))
+    elif enabling:
+        calls.append(("activate",))
+    return calls
+
+
+def plan_connection(connection, state, profile=None, update_credentials="on_create"):
     """Compare Okta's connection with the wanted ``state`` (enabled/disabled) and ``profile``.
 
     * The profile is updated (one POST) when a value Okta returns differs: the scheme, the base URL, the
       client id or the rotation mode. Values the task does not name are not compared, and are sent as Okta
       holds them so the update never resets them.
-    * The token is sent with every profile update, and on its own (everything else matching) only when
-      ``update_token`` is ``always``.
+    * The credentials given (token, Office 365 admin user name and password) are write-only. They are sent
+      with every write the run makes anyway: a profile update, and the write that enables the connection,
+      which then is one ``POST ...?activate=true`` carrying them (so a connection set up for the first time
+      gets them in the same request). On their own (everything else matching, the status too) they are sent
+      only when ``update_credentials`` is ``always``.
     * Enabling together with a profile update is one ``POST ...?activate=true``; disabling together with it
-      deactivates first, then updates. A status change alone is one lifecycle call.
+      deactivates first, then updates. A status change alone, without credentials, is one lifecycle call.
+    * OAuth 2.0 consent: see :class:`ConnectionPlan` and :func:`_calls`.
     """
     if state not in STATES:
         raise ValueError("state must be one of {0}".format(", ".join(STATES)))
-    if update_token not in UPDATE_TOKEN:
-        raise ValueError("update_token must be one of {0}".format(", ".join(UPDATE_TOKEN)))
+    if update_credentials not in UPDATE_CREDENTIALS:
+        raise ValueError("update_credentials must be one of {0}".format(", ".join(UPDATE_CREDENTIALS)))
     current = view(connection)
     flat = _flat(profile)
     wanted_status = STATES[state]
+    status_change = current["status"] != wanted_status
+    enabling = status_change and wanted_status == "ENABLED"
     changes = []
     if flat:
         if current["auth_scheme"] != flat["auth_scheme"]:
@@ -224,26 +322,24 @@ def plan(connection, state, profile=None, update_token="on_create"):
         for name, _send, read, _schemes in _FIELDS:
             if name in flat and current.get(name) != flat[name]:
                 changes.append(".".join(read))
-    token_given = "token" in flat
-    send_token = token_given and (bool(changes) or update_token == "always")
-    if send_token:
-        changes.append("profile.token")
-    status_change = current["status"] != wanted_status
+    profile_changed = bool(changes)
+    given = [secret for secret in _SECRETS if secret[0] in flat]
+    send_credentials = bool(given) and (profile_changed or enabling or update_credentials == "always")
+    sent = given if send_credentials else []
+    changes.extend(".".join(secret[1]) for secret in sent)
     body = None
-    calls = []
     if changes:
         body = _body(current, flat)
-        if send_token:
-            body["profile"]["token"] = flat["token"]
-    if body is not None and status_change and wanted_status == "ENABLED":
-        calls.append(("POST", body, True))
-    else:
-        if status_change and wanted_status == "DISABLED":
-            calls.append(("deactivate",))
-        if body is not None:
-            calls.append(("POST", body, False))
-        if status_change and wanted_status == "ENABLED":
-            calls.append(("activate",))
+        for name, send, _scheme, _placeholder in sent:
+            _put(body, send, flat[name])
+    link = authorize_url(connection)
+    if body is None and enabling and link is None and current["auth_scheme"] == "OAUTH2" \
+            and flat.get("auth_scheme", "OAUTH2") == "OAUTH2" and "client_id" not in current:
+        # an OAuth 2.0 connection that may never have been set up (Google Workspace, Slack, Zoom take no other
+        # setting): its profile is written first, which is what starts Okta's consent flow where there is one
+        body = _body(current, {"auth_scheme": "OAUTH2"})
+    pending = waits_for_consent(connection)
+    calls = _calls(body, profile_changed, status_change, wanted_status, pending)
     if status_change:
         changes.insert(0, "status")
 
@@ -252,33 +348,36 @@ def plan(connection, state, profile=None, update_token="on_create"):
     expected = {}
     if body is not None:
         # everything Okta returns that the body sets, in view() keys
-        expected["auth_scheme"] = flat["auth_scheme"]
+        scheme = body["profile"]["authScheme"]
+        expected["auth_scheme"] = scheme
         for name, send, _read, _schemes in _FIELDS:
             value = _get(body, send)
             if value is not None:
                 expected[name] = value
         for name, _send, _read, schemes in _FIELDS:
-            if flat["auth_scheme"] not in schemes:
+            if scheme not in schemes:
                 after.pop(name, None)
         after.update(expected)
-    before = _diff_side(current, False)
-    after_side = _diff_side(after, send_token)
-    return Plan(changed=bool(calls), changes=changes, calls=calls, send_token=send_token,
-                before=before, after=after_side, body=body, expected=expected)
+    before = _diff_side(current, ())
+    after_side = _diff_side(after, sent)
+    return ConnectionPlan(changed=bool(calls), changes=changes, calls=calls,
+                          send_token=any(secret[0] == "token" for secret in sent), before=before, after=after_side,
+                          body=body, expected=expected, send_credentials=bool(sent), authorize_url=link,
+                          consent_required=enabling and pending)
 
 
-def _diff_side(flat_view, token_sent):
-    """One side of the diff, in Okta's spelling, with the token as a placeholder when it is sent."""
+def _diff_side(flat_view, sent):
+    """One side of the diff, in Okta's spelling, with each credential sent as a placeholder."""
     out = {"status": flat_view.get("status"), "profile": {"authScheme": flat_view.get("auth_scheme")}}
     for name, _send, read, _schemes in _FIELDS:
         if flat_view.get(name) is not None:
             _put(out, read, flat_view[name])
-    if token_sent:
-        out["profile"]["token"] = TOKEN_PLACEHOLDER
+    for _name, send, _scheme, placeholder in sent:
+        _put(out, send, placeholder)
     return out
 
 
-def unapplied(expected, connection):
+def connection_unapplied(expected, connection):
     """Dotted wire paths of values the update set that Okta's answer does not hold."""
     got = view(connection)
     missing = []
@@ -299,7 +398,7 @@ def predicted(connection, the_plan):
         profile = {"authScheme": scheme}
         old_profile = result.get("profile") if isinstance(result.get("profile"), dict) else {}
         for key, value in old_profile.items():
-            if key not in ("authScheme", "clientId", "signing", "token"):
+            if key not in ("authScheme", "clientId", "signing", "token", "settings"):
                 profile[key] = value
         result["profile"] = profile
         result.pop("baseUrl", None)

@@ -22,8 +22,16 @@ description:
     time it adds C(?activate=true), so that is still one request. A status change alone is one
     C(POST .../lifecycle/activate) or C(POST .../lifecycle/deactivate). Disabling together with a profile update
     deactivates first. A run that changes nothing makes one request.
-  - The token is write-only, Okta never returns it, so it cannot be compared. It is sent with every profile update,
-    and on its own only when O(update_token=always). See O(update_token).
+  - The credentials (the token, the Office 365 admin user name and password) are write-only, Okta never returns
+    them, so they cannot be compared. They are sent with every write the task makes anyway, including the one that
+    enables the connection, which then is one C(POST .../connections/default?activate=true) carrying them; so a
+    connection set up for the first time is enabled with its credentials in one request. On their own they are sent
+    only when O(update_credentials=always).
+  - OAuth 2.0 connections of Google Workspace, Office 365, Slack and Zoom wait for an administrator's consent in a
+    browser. When Okta's answer carries the C(authorize) link, the module returns its URL as RV(authorize_url).
+    When the task needs the connection enabled and it is not, while Okta offers that link, the task fails with
+    RV(consent_required=true) and a message naming the URL; the profile is written first (without the activation
+    Okta would refuse). Once the consent is given, the next run enables the connection.
   - An app whose connection Okta reports as C(UNKNOWN) has no provisioning support; the task then fails with a
     message saying so, before any change.
 author:
@@ -56,7 +64,8 @@ options:
         description:
           - The API token Okta uses to call the app (V(TOKEN) only). Write-only; never logged, returned or shown in
             a diff.
-          - Needed when a token-based connection is first set up or its scheme changes.
+          - Needed when a token-based connection is first set up or its scheme changes; it is sent with the write
+            that enables the connection. See O(update_credentials).
         type: str
       base_url:
         description:
@@ -69,6 +78,26 @@ options:
           - The client id of the OAuth 2.0 service app in the target org (V(OAUTH2), Okta Org2Org only).
         type: str
         aliases: [clientId]
+      settings:
+        description:
+          - The Microsoft Office 365 global administrator's credentials (V(OAUTH2), Office 365 C(office365) only),
+            Okta's C(profile.settings). Both are required together.
+          - Write-only, like O(profile.token), Okta never returns them; sent with the write that sets up, changes
+            or enables the connection, or on every run with O(update_credentials=always). Never logged, returned
+            or shown in a diff.
+        type: dict
+        version_added: 0.2.0
+        suboptions:
+          admin_username:
+            description: The administrator's user name.
+            type: str
+            required: true
+            aliases: [adminUsername]
+          admin_password:
+            description: The administrator's password.
+            type: str
+            required: true
+            aliases: [adminPassword]
       signing:
         description:
           - The signing key settings (V(OAUTH2), Okta Org2Org only).
@@ -82,17 +111,23 @@ options:
             required: true
             choices: [AUTO, MANUAL]
             aliases: [rotationMode]
-  update_token:
+  update_credentials:
     description:
-      - When O(profile.token) is sent. It is always sent with a profile update that happens for another reason
-        (a new scheme, base URL, client id or rotation mode), because the connection is then set up again.
-      - V(on_create) sends it only then. A run where everything Okta returns already matches changes nothing and
-        reports V(ok); a token rotated in your vault is not sent until something else changes.
-      - V(always) sends it on every run, even when everything else matches, so a rotated token always reaches
+      - When the write-only credentials given in O(profile) (O(profile.token), O(profile.settings)) are sent. They
+        are always sent with a write that happens for another reason (enabling the connection, a new scheme, base
+        URL, client id or rotation mode), so a connection set up or enabled for the first time gets them in that
+        same request.
+      - V(on_create) sends them only then. A run where the connection is enabled and everything Okta returns
+        matches changes nothing and reports V(ok); credentials rotated in your vault are not sent until something
+        else changes.
+      - V(always) sends them on every run, even when everything else matches, so rotated credentials always reach
         Okta; the price is that the task reports V(changed) on every run and makes a write each time.
+      - Called C(update_token) in 0.1.0; that name stays as an alias.
     type: str
     choices: [always, on_create]
     default: on_create
+    aliases: [update_token]
+    version_added: 0.2.0
 extends_documentation_fragment:
   - oktaops.okta.okta
   - oktaops.okta.okta.APP
@@ -107,12 +142,13 @@ attributes:
   diff_mode:
     support: full
     details:
-      - RV(diff) shows the status and the profile before and after. A token that is (or would be) sent appears as
-        a placeholder, never as its value.
+      - RV(diff) shows the status and the profile before and after. A credential that is (or would be) sent appears
+        as a placeholder, never as its value.
 notes:
-  - Okta Office 365 connections (admin user name and password) are not managed by this module.
-  - OAuth 2.0 connections of apps such as Google Workspace, Slack or Zoom also need an administrator to grant
-    consent in a browser (the C(authorize) link in RV(connection._links)); the API cannot do that step.
+  - OAuth 2.0 connections of Google Workspace, Office 365, Slack and Zoom need an administrator to grant consent in
+    a browser, at RV(authorize_url); the API cannot do that step. Before the first write of such a connection Okta
+    shows no link yet, so check mode then predicts the connection enabled; the real run may end in
+    RV(consent_required) instead.
 seealso:
   - module: oktaops.okta.okta_app_connection_info
     description: Read the default provisioning connection of an app.
@@ -141,7 +177,23 @@ EXAMPLES = r"""
     profile:
       auth_scheme: TOKEN
       token: "{{ zscaler_scim_token }}"
-    update_token: always
+    update_credentials: always
+
+- name: Office 365 with its admin credentials; the first run ends waiting for the administrator's consent
+  oktaops.okta.okta_app_connection:
+    app_label: Microsoft Office 365
+    profile:
+      auth_scheme: OAUTH2
+      settings:
+        admin_username: "{{ o365_admin_username }}"
+        admin_password: "{{ o365_admin_password }}"
+  register: o365
+  failed_when: o365 is failed and not o365.consent_required | default(false)
+
+- name: Tell the administrator where to grant consent
+  ansible.builtin.debug:
+    msg: "Open {{ o365.authorize_url }} and grant consent, then run this play again."
+  when: o365.consent_required | default(false)
 
 - name: Okta Org2Org over OAuth 2.0, Okta rotating the signing key (a body pasted from Okta's docs)
   oktaops.okta.okta_app_connection:
@@ -205,7 +257,9 @@ connection:
       type: str
       sample: https://scim.zscalerbeta.net/1234567/890/scim
     profile:
-      description: The scheme (C(authScheme)), and for Okta Org2Org over OAuth 2.0 C(clientId) and C(signing.rotationMode).
+      description:
+        - The scheme (C(authScheme)), and for Okta Org2Org over OAuth 2.0 C(clientId) and C(signing.rotationMode).
+          Never the Office 365 C(settings), which Okta does not return.
       type: dict
       sample:
         authScheme: TOKEN
@@ -214,8 +268,9 @@ connection:
       type: dict
 changed_settings:
   description:
-    - What differed and was (or, in check mode, would be) changed, in Okta's spelling. V(profile.token) means the
-      token was (would be) sent. The same key, with the same meaning, as in M(oktaops.okta.okta_app_feature).
+    - What differed and was (or, in check mode, would be) changed, in Okta's spelling. V(profile.token),
+      V(profile.settings.adminUsername) and V(profile.settings.adminPassword) mean that credential was (would be)
+      sent. The same key, with the same meaning, as in M(oktaops.okta.okta_app_feature).
   returned: success, and when a write of the changed settings failed
   type: list
   elements: str
@@ -234,7 +289,7 @@ changes:
 provisioning_supported:
   description:
     - Whether the app's type offers provisioning. V(false) when the task failed because Okta reports the connection
-      as C(UNKNOWN) (the app type has no provisioning support).
+      as C(UNKNOWN) (the app type has no provisioning support); V(true) beside RV(consent_required).
   returned: whenever the connection was read, on success and on failure
   type: bool
   sample: true
@@ -251,6 +306,31 @@ token_sent:
   returned: success
   type: bool
   sample: false
+credentials_sent:
+  description:
+    - Whether write-only credentials (the token, or the Office 365 admin user name and password) were sent to Okta
+      (in check mode, whether they would be).
+  returned: success
+  type: bool
+  sample: true
+  version_added: 0.2.0
+authorize_url:
+  description:
+    - The URL where an administrator grants the OAuth 2.0 consent the connection needs (Okta's
+      C(_links.authorize.href)). Absent when Okta's answer carries no such link.
+  returned: when Okta's connection carries the authorize link, also when the task fails for consent
+  type: str
+  sample: https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/authorize?response_type=code&state=x
+  version_added: 0.2.0
+consent_required:
+  description:
+    - V(true) when the task failed because the connection waits for an administrator's consent at RV(authorize_url)
+      before it can be enabled (and before the provisioning features can be configured). Run again once consent is
+      given. RV(provisioning_supported) is then V(true).
+  returned: when the task fails for that reason
+  type: bool
+  sample: true
+  version_added: 0.2.0
 diff:
   description: The status and profile before and after; the same in check mode and in a real run.
   returned: when diff mode is on
@@ -260,22 +340,23 @@ diff:
       description: What Okta held.
       type: dict
     after:
-      description: What Okta holds after the change (or would hold, in check mode). A token sent shows as a placeholder.
+      description: What Okta holds after the change (or would hold, in check mode). A credential sent shows as a placeholder.
       type: dict
 """
 
 from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
+    authorize_url,
     connection_argument_spec,
-    input_problems,
+    connection_input_problems,
     is_unsupported,
-    plan,
+    plan_connection,
     predicted,
     read_connection,
     unsupported_message,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_CONNECTION
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
-from ansible_collections.oktaops.okta.plugins.module_utils._writes import write_connection
+from ansible_collections.oktaops.okta.plugins.module_utils._writes import fail_consent, write_connection
 
 
 # The warning of the deprecated result key changes; the same text every time, so Ansible shows it once per run.
@@ -290,21 +371,30 @@ def run(module, app_id):
         module.fail_json(msg=unsupported_message(app_id), app_id=app_id, connection=current,
                          provisioning_supported=False)
 
-    the_plan = plan(current, module.params["state"], module.params["profile"], module.params["update_token"])
+    the_plan = plan_connection(current, module.params["state"], module.params["profile"],
+                               module.params["update_credentials"])
     # What every later result holds, a failed write included.
     known = dict(app_id=app_id, provisioning_supported=True, changed_settings=list(the_plan.changes),
                  changes=list(the_plan.changes))
+    if the_plan.authorize_url:
+        known["authorize_url"] = the_plan.authorize_url
     if the_plan.changes:
         # Only when there is something in it: a converged run's empty list is nothing a playbook acts on.
         module.deprecate(CHANGES_DEPRECATION, version="1.0.0", collection_name="oktaops.okta")
-    result = dict(known, changed=the_plan.changed, token_sent=the_plan.send_token)
+    result = dict(known, changed=the_plan.changed, token_sent=the_plan.send_token,
+                  credentials_sent=the_plan.send_credentials)
     if module._diff:
         result["diff"] = dict(before=the_plan.before, after=the_plan.after)
+    if module.check_mode and the_plan.consent_required:
+        fail_consent(module, app_id, current, the_plan.authorize_url, result)
     if not the_plan.changed or module.check_mode:
         result["connection"] = predicted(current, the_plan) if the_plan.changed else current
         module.exit_json(**result)
 
     result["connection"] = write_connection(module, app_id, current, the_plan, result=known)
+    url = authorize_url(result["connection"])
+    if url:
+        result["authorize_url"] = url
     module.exit_json(**result)
 
 
@@ -314,7 +404,7 @@ def main():
         writes=True,
         supports_check_mode=True,
     )
-    problems = input_problems(module.params["profile"])
+    problems = connection_input_problems(module.params["profile"])
     if problems:
         module.fail_json(msg="Invalid profile: {0}.".format("; ".join(problems)), problems=problems)
     run(module, module.resolve_app_id())

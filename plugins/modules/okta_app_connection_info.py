@@ -14,7 +14,8 @@ description:
   - Reads the default provisioning connection of an Okta app with one C(GET /api/v1/apps/{appId}/connections/default)
     (plus the label lookup when O(app_label) is used).
   - Returns the connection as Okta does (status, authentication scheme, base URL, signing settings and links; never a
-    token, which Okta does not return) and whether the app supports provisioning at all.
+    token or the Office 365 admin credentials, which Okta does not return), whether the app supports provisioning
+    at all, and RV(authorize_url) when Okta offers the OAuth 2.0 consent link.
   - An app whose connection Okta reports as C(UNKNOWN) has no provisioning support; the module then succeeds with
     RV(provisioning_supported=false) instead of failing.
   - Never changes anything.
@@ -76,6 +77,16 @@ provisioning_enabled:
   returned: always
   type: bool
   sample: true
+authorize_url:
+  description:
+    - The URL where an administrator grants the OAuth 2.0 consent the connection needs (Okta's
+      C(_links.authorize.href), Google Workspace, Office 365, Slack and Zoom). Absent when Okta's answer carries
+      no such link. While RV(provisioning_enabled) is V(false) and this is present, the connection waits for
+      that consent (or was disabled after it).
+  returned: when the connection carries the authorize link
+  type: str
+  sample: https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/authorize?response_type=code&state=x
+  version_added: 0.2.0
 connection:
   description: The connection as Okta returns it, with Okta's own keys.
   returned: always
@@ -113,7 +124,11 @@ connection:
             allow: [POST]
 """
 
-from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import is_unsupported, read_connection
+from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
+    authorize_url,
+    is_unsupported,
+    read_connection,
+)
 from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_CONNECTION
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
 
@@ -123,9 +138,13 @@ def main():
     app_id = module.resolve_app_id()
     connection = module.call(GET_CONNECTION.at(app_id), read_connection, module.client, app_id,
                              result=dict(app_id=app_id))
-    module.exit_json(changed=False, app_id=app_id, connection=connection,
-                     provisioning_supported=not is_unsupported(connection),
-                     provisioning_enabled=connection.get("status") == "ENABLED")
+    result = dict(changed=False, app_id=app_id, connection=connection,
+                  provisioning_supported=not is_unsupported(connection),
+                  provisioning_enabled=connection.get("status") == "ENABLED")
+    url = authorize_url(connection)
+    if url:
+        result["authorize_url"] = url
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

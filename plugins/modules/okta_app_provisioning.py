@@ -68,7 +68,8 @@ options:
             description:
               - The API token Okta uses to call the app (V(TOKEN) only). Write-only; never logged, returned or shown in
                 a diff.
-              - Needed when a token-based connection is first set up or its scheme changes.
+              - Needed when a token-based connection is first set up or its scheme changes; it is sent with the write
+                that enables the connection. See O(connection.update_credentials).
             type: str
           base_url:
             description:
@@ -81,6 +82,25 @@ options:
               - The client id of the OAuth 2.0 service app in the target org (V(OAUTH2), Okta Org2Org only).
             type: str
             aliases: [clientId]
+          settings:
+            description:
+              - The Microsoft Office 365 global administrator's credentials (V(OAUTH2), Office 365 C(office365) only),
+                Okta's C(profile.settings). Both are required together.
+              - Write-only, like O(connection.profile.token); sent with the write that sets up, changes or enables
+                the connection, or on every run with O(connection.update_credentials=always). Never logged, returned
+                or shown in a diff.
+            type: dict
+            suboptions:
+              admin_username:
+                description: The administrator's user name.
+                type: str
+                required: true
+                aliases: [adminUsername]
+              admin_password:
+                description: The administrator's password.
+                type: str
+                required: true
+                aliases: [adminPassword]
           signing:
             description:
               - The signing key settings (V(OAUTH2), Okta Org2Org only).
@@ -94,17 +114,22 @@ options:
                 required: true
                 choices: [AUTO, MANUAL]
                 aliases: [rotationMode]
-      update_token:
+      update_credentials:
         description:
-          - When O(connection.profile.token) is sent. It is always sent with a profile update that happens for another reason
-            (a new scheme, base URL, client id or rotation mode), because the connection is then set up again.
-          - V(on_create) sends it only then. A run where everything Okta returns already matches changes nothing and
-            reports V(ok); a token rotated in your vault is not sent until something else changes.
-          - V(always) sends it on every run, even when everything else matches, so a rotated token always reaches
-            Okta; the price is that the task reports V(changed) on every run and makes a write each time.
+          - When the write-only credentials given in O(connection.profile) (O(connection.profile.token),
+            O(connection.profile.settings)) are sent. They are always sent with a write that happens for another
+            reason (enabling the connection, a new scheme, base URL, client id or rotation mode), so a connection set
+            up or enabled for the first time gets them in that same request.
+          - V(on_create) sends them only then. A run where the connection is enabled and everything Okta returns
+            matches changes nothing and reports V(ok); credentials rotated in your vault are not sent until something
+            else changes.
+          - V(always) sends them on every run, even when everything else matches, so rotated credentials always
+            reach Okta; the price is that the task reports V(changed) on every run and makes a write each time.
+          - Called C(update_token) in 0.1.0; that name stays as an alias.
         type: str
         choices: [always, on_create]
         default: on_create
+        aliases: [update_token]
   user_provisioning:
     description:
       - The C(USER_PROVISIONING) ("To App") settings wanted, exactly the O(oktaops.okta.okta_app_feature#module:capabilities)
@@ -274,11 +299,15 @@ attributes:
     support: full
     details:
       - RV(diff) shows each part managed (C(connection), C(USER_PROVISIONING), C(INBOUND_PROVISIONING)) before and
-        after. A token that is (or would be) sent appears as a placeholder, never as its value.
+        after. A credential that is (or would be) sent appears as a placeholder, never as its value.
 notes:
   - Okta replaces a feature's settings as a whole when they are written; the module sends Okta's current settings
     with the wanted ones merged in. Another change made between the read and the write would be overwritten.
-  - With O(connection.update_token=always) the task writes the token and reports V(changed) on every run.
+  - With O(connection.update_credentials=always) the task writes the credentials and reports V(changed) on every run.
+  - OAuth 2.0 connections of Google Workspace, Office 365, Slack and Zoom need an administrator's consent in a
+    browser before they can be enabled; until then the task fails with RV(consent_required=true) and
+    RV(authorize_url), before any feature is read or written. Before the first write of such a connection Okta
+    shows no link yet, so check mode then predicts the connection enabled.
 seealso:
   - module: oktaops.okta.okta_app_connection
     description: Manage only the provisioning connection.
@@ -404,9 +433,31 @@ token_sent:
   returned: when O(connection) is given
   type: bool
   sample: false
+credentials_sent:
+  description:
+    - Whether the connection's write-only credentials (the token, or the Office 365 admin user name and password)
+      were sent to Okta (in check mode, whether they would be).
+  returned: when O(connection) is given
+  type: bool
+  sample: true
+authorize_url:
+  description:
+    - The URL where an administrator grants the OAuth 2.0 consent the connection needs (Okta's
+      C(_links.authorize.href)). Absent when Okta's answer carries no such link.
+  returned: when O(connection) is given and Okta's connection carries the authorize link
+  type: str
+  sample: https://slack.com/oauth/v2/authorize?response_type=code&state=x
+consent_required:
+  description:
+    - V(true) when the task failed because the connection waits for an administrator's consent at RV(authorize_url)
+      before it can be enabled and before the features can be configured. Run again once consent is given.
+  returned: when the task fails for that reason
+  type: bool
+  sample: true
 provisioning_supported:
   description:
-    - V(false) when the task failed because the app's type offers no provisioning; V(true) otherwise.
+    - V(false) when the task failed because the app's type offers no provisioning; V(true) otherwise (also beside
+      RV(consent_required)).
   returned: whenever the connection or the features were read, on success and on failure
   type: bool
   sample: true
@@ -428,10 +479,11 @@ diff:
 """
 
 from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
+    authorize_url,
     connection_argument_spec,
-    input_problems as connection_problems,
+    connection_input_problems,
     is_unsupported,
-    plan as connection_plan,
+    plan_connection,
     predicted,
     read_connection,
     unsupported_message,
@@ -449,7 +501,7 @@ from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     to_wire,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
-from ansible_collections.oktaops.okta.plugins.module_utils._writes import write_connection, write_feature
+from ansible_collections.oktaops.okta.plugins.module_utils._writes import fail_consent, write_connection, write_feature
 
 # Option name of each feature's settings.
 FEATURE_OPTIONS = dict(zip(FEATURES, ("user_provisioning", "inbound_provisioning")))
@@ -469,7 +521,7 @@ def check_input(module):
     problems = []
     connection = module.params["connection"]
     if connection is not None:
-        problems.extend("connection." + text for text in connection_problems(connection["profile"]))
+        problems.extend("connection." + text for text in connection_input_problems(connection["profile"]))
     desired = {}
     for feature, option in FEATURE_OPTIONS.items():
         if module.params[option] is not None:
@@ -517,9 +569,12 @@ class Run(object):
             self.fail(unsupported_message(app_id), connection=current)
         params = module.params["connection"]
         self.conn_current = current
-        self.conn_plan = connection_plan(current, params["state"], params["profile"], params["update_token"])
+        self.conn_plan = plan_connection(current, params["state"], params["profile"], params["update_credentials"])
         self.result["connection"] = predicted(current, self.conn_plan) if self.conn_plan.changed else current
         self.result["token_sent"] = self.conn_plan.send_token
+        self.result["credentials_sent"] = self.conn_plan.send_credentials
+        if self.conn_plan.authorize_url:
+            self.result["authorize_url"] = self.conn_plan.authorize_url
         self.result["changed_settings"].extend("connection." + path for path in self.conn_plan.changes)
         self.before["connection"] = self.conn_plan.before
         self.after["connection"] = self.conn_plan.after
@@ -578,6 +633,10 @@ def main():
 
     conn_write = run.conn_plan is not None and run.conn_plan.changed
     result["changed"] = conn_write or any(p.changed for p in run.feature_plans.values())
+    if module.check_mode and run.conn_plan is not None and run.conn_plan.consent_required:
+        if module._diff:
+            result["diff"] = dict(before=run.before, after=run.after)
+        fail_consent(module, run.app_id, run.conn_current, run.conn_plan.authorize_url, result)
     if module.check_mode or not result["changed"]:
         if enabling:
             run.features_unknown()
@@ -587,6 +646,9 @@ def main():
         result["connection"] = write_connection(module, run.app_id, run.conn_current, run.conn_plan,
                                                 result=run.known())
         run.written = True
+        url = authorize_url(result["connection"])
+        if url:
+            result["authorize_url"] = url
         if enabling:
             # now readable: the one read of the features, then their writes
             run.read_features()

@@ -101,39 +101,56 @@ def test_changes_key_warns_once_per_run(emu, play):
     run = play([task(args), task(dict(args, state="disabled"), name="again"), task(dict(args, state="disabled"))])
     assert run.rc == 0, run.stdout
     assert [run.status(index) for index in range(3)] == ["changed", "changed", "ok"]
-    assert [c[:2] for c in calls(emu)] == [("GET", "/"), ("POST", "/lifecycle/activate"), ("GET", "/"),
+    assert [c[:2] for c in calls(emu)] == [("GET", "/"), ("POST", "/"), ("GET", "/"),
                                            ("POST", "/lifecycle/deactivate"), ("GET", "/")]
     output = run.stdout + run.stderr
     assert output.count("The result key 'changes' of oktaops.okta.okta_app_connection is deprecated") == 1, output
     assert "1.0.0" in output and "changed_settings" in output
 
 
-def test_enable_without_a_change_only_activates(emu, play):
-    """Legacy Wiki's connection is set up but disabled: on_create enables it without sending the token."""
+def test_enable_sends_the_given_token_in_the_same_write(emu, play):
+    """Legacy Wiki's connection is set up but disabled: enabling is a write, so the token given goes with it."""
     args = {"app_label": "Legacy Wiki", "profile": {"auth_scheme": "TOKEN", "token": SECRET}}
     run = play([task(args)])
     assert run.rc == 0, run.stdout
-    assert run.status(0) == "changed" and run[0]["changed_settings"] == ["status"] and run[0]["token_sent"] is False
+    assert run.status(0) == "changed" and run[0]["changed_settings"] == ["status", "profile.token"]
+    assert run[0]["token_sent"] is True and run[0]["credentials_sent"] is True
     assert [c for c in calls(emu) if c[1] != "/api/v1/apps"] == [
-        ("GET", "/", None, False), ("POST", "/lifecycle/activate", None, False)]
+        ("GET", "/", None, False), ("POST", "/", "true", True)]
     conn, sets = held(emu, LEGACY_WIKI)
-    assert (conn["status"], conn["baseUrl"], sets) == ("ENABLED", "https://wiki.example.com/scim/v1", 0)
+    assert (conn["status"], conn["baseUrl"], sets) == ("ENABLED", "https://wiki.example.com/scim/v1", 1)
 
 
-def test_never_configured_connection_needs_update_token_always(emu, play):
+def test_enable_without_credentials_only_activates(emu, play):
+    run = play([task({"app_id": LEGACY_WIKI, "profile": {"auth_scheme": "TOKEN"}})])
+    assert run.rc == 0, run.stdout
+    assert run[0]["changed_settings"] == ["status"] and run[0]["token_sent"] is False
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/lifecycle/activate", None, False)]
+    assert held(emu, LEGACY_WIKI) == (held(emu, LEGACY_WIKI)[0], 0) and held(emu, LEGACY_WIKI)[0]["status"] == "ENABLED"
+
+
+def test_first_enable_of_a_never_configured_connection_is_one_write(emu, play):
+    """A connection that never held a token: the first run sends it with the activation, the rerun reads only."""
     fresh = {"label": "Fresh SCIM", "provisioning": False, "connection": {"authScheme": "TOKEN", "hasToken": False}}
     created = emu.admin("POST", "/_admin/apps", json=fresh)
     app_id = created[0]["id"]
     profile = {"auth_scheme": "TOKEN", "token": SECRET}
-    first = play([task({"app_id": app_id, "profile": profile})])
-    assert first.status(0) == "failed"
-    assert "update_token=always" in first[0]["msg"] and "has no token" in first[0]["msg"]
-    assert first[0]["status"] == 400
+    # the emulator refuses to activate it without a token, as Okta does ("A token is required")
+    refused = play([task({"app_id": app_id})])
+    assert refused.status(0) == "failed" and refused[0]["status"] == 400 and "has no token" in refused[0]["msg"]
+    assert held(emu, app_id)[0]["status"] == "DISABLED"
     clear_log(emu)
-    second = play([task({"app_id": app_id, "profile": profile, "update_token": "always"})])
-    assert second.status(0) == "changed"
+    first = play([task({"app_id": app_id, "profile": profile})], verbosity=4, diff=True)
+    assert first.status(0) == "changed", first.stdout
     assert calls(emu) == [("GET", "/", None, False), ("POST", "/", "true", True)]
-    assert held(emu, app_id)[0]["status"] == "ENABLED"
+    assert emu.requests()[1]["body"] == {"profile": {"authScheme": "TOKEN", "token": "<redacted>"}}
+    assert held(emu, app_id) == (held(emu, app_id)[0], 1) and held(emu, app_id)[0]["status"] == "ENABLED"
+    assert first[0]["diff"]["after"]["profile"]["token"] == PLACEHOLDER
+    clear_log(emu)
+    second = play([task({"app_id": app_id, "profile": profile})], verbosity=4)
+    assert second.status(0) == "ok"
+    assert calls(emu) == [("GET", "/", None, False)]
+    assert held(emu, app_id)[1] == 1
     assert SECRET not in first.everything() + second.everything()
 
 
@@ -164,32 +181,32 @@ def test_disable_and_reenable_under_both_update_token_values(emu, play):
     assert "deactivate" not in disable[0]["connection"]["_links"] and "activate" in disable[0]["connection"]["_links"]
     clear_log(emu)
 
-    # on_create (the default): everything Okta returns matches, so the token is not sent; one activate
+    # on_create (the default): enabling is a write, so the token goes with it, in one POST ?activate=true
     on_create = play([task({"app_id": ZSCALER, "state": "enabled", "profile": profile})])
     assert on_create.status(0) == "changed"
-    assert calls(emu) == [("GET", "/", None, False), ("POST", "/lifecycle/activate", None, False)]
-    assert on_create[0]["token_sent"] is False and on_create[0]["changed_settings"] == ["status"]
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/", "true", True)]
+    assert on_create[0]["token_sent"] is True and on_create[0]["changed_settings"] == ["status", "profile.token"]
     conn, sets = held(emu, ZSCALER)
-    assert (conn["status"], sets) == ("ENABLED", 0)
+    assert (conn["status"], sets) == ("ENABLED", 1)
     assert on_create[0]["connection"] == conn
 
     play([task({"app_id": ZSCALER, "state": "disabled"})])
     clear_log(emu)
 
-    # always: the token goes with the activation, in one POST ?activate=true
+    # always, under its former name update_token: the same one POST ?activate=true
     always = play([task({"app_id": ZSCALER, "state": "enabled", "profile": profile, "update_token": "always"})])
     assert always.status(0) == "changed"
     assert calls(emu) == [("GET", "/", None, False), ("POST", "/", "true", True)]
     assert always[0]["token_sent"] is True and always[0]["changed_settings"] == ["status", "profile.token"]
     conn, sets = held(emu, ZSCALER)
-    assert (conn["status"], sets) == ("ENABLED", 1)
+    assert (conn["status"], sets) == ("ENABLED", 2)
     clear_log(emu)
 
     # always, nothing else differs: still sends (and reports changed), the documented trade-off
-    rerun = play([task({"app_id": ZSCALER, "state": "enabled", "profile": profile, "update_token": "always"})])
+    rerun = play([task({"app_id": ZSCALER, "state": "enabled", "profile": profile, "update_credentials": "always"})])
     assert rerun.status(0) == "changed"
     assert calls(emu) == [("GET", "/", None, False), ("POST", "/", None, True)]
-    assert held(emu, ZSCALER)[1] == 2
+    assert held(emu, ZSCALER)[1] == 3
     clear_log(emu)
 
     # on_create, nothing differs: ok, one GET
@@ -330,3 +347,101 @@ def test_retries_a_transient_failure_of_the_write(emu, play):
     assert [(e["method"], e["status"]) for e in emu.requests()] == [("GET", 200), ("POST", 503), ("POST", 200)]
     assert any("503" in w for w in run[0].get("warnings", []))
     assert held(emu, LEGACY_WIKI)[0]["status"] == "ENABLED"
+
+
+# -- Office 365 admin settings and OAuth 2.0 consent ---------------------------------------------------
+
+O365_USER = "okta-admin@contoso-tenant.onmicrosoft.com"
+O365_PASSWORD = "O365-adm1n-Pa55word-7c2e"
+O365_PROFILE = {"auth_scheme": "OAUTH2", "settings": {"admin_username": O365_USER, "admin_password": O365_PASSWORD}}
+
+
+def new_app(emu, name, label):
+    return emu.admin("POST", "/_admin/apps", json={"label": label, "name": name, "provisioning": False})[0]["id"]
+
+
+def consent(emu, name, app_id, url):
+    """What the administrator's browser does at ``url``: Okta's callback with the code and the state."""
+    from urllib.parse import parse_qs, urlsplit
+
+    import requests
+    state = parse_qs(urlsplit(url).query)["state"][0]
+    resp = requests.post("%s/api/v1/apps/%s/%s/oauth2/callback" % (emu.url, name, app_id),
+                         params={"code": "consent-code", "state": state}, verify=emu.ca_file, timeout=10,
+                         headers={"Authorization": "SSWS 00oktaops-emulator-manage-token-5f3a9c1e7b"})
+    assert resp.status_code == 204, resp.text
+
+
+def test_office365_set_up_in_one_write_then_consent(emu, play):
+    app_id = new_app(emu, "office365", "Microsoft Office 365")
+    args = {"app_id": app_id, "profile": O365_PROFILE}
+
+    check = play([task(args)], check=True, diff=True)
+    assert check.status(0) == "changed" and calls(emu) == [("GET", "/", None, False)]
+    clear_log(emu)
+
+    first = play([task(args)], diff=True, verbosity=4)
+    # one write carries both settings; Okta's answer brings the authorize link, so no activation is tried
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/", None, False)]
+    assert emu.requests()[1]["body"] == {"profile": {"authScheme": "OAUTH2", "settings": {
+        "adminUsername": "<redacted>", "adminPassword": "<redacted>"}}}
+    result = first[0]
+    assert first.status(0) == "failed" and result["consent_required"] is True and result["changed"] is True
+    assert result["provisioning_supported"] is True
+    url = result["authorize_url"]
+    assert url.startswith("https://login.microsoftonline.com/") and url in result["msg"]
+    assert "consent" in result["msg"] and "cannot be enabled" in result["msg"] and "features" in result["msg"]
+    held_conn = held(emu, app_id)[0]
+    assert held_conn["status"] == "DISABLED" and held_conn["_links"]["authorize"]["href"] == url
+    clear_log(emu)
+
+    # check mode, while consent is missing: the same outcome, no write
+    waiting = play([task(args)], check=True)
+    assert waiting[0]["consent_required"] is True and waiting[0]["authorize_url"] == url
+    assert calls(emu) == [("GET", "/", None, False)]
+    clear_log(emu)
+
+    # a rerun before consent: the one activation (carrying the settings) is refused, the outcome is the same
+    early = play([task(args)])
+    assert early[0]["consent_required"] is True and early[0]["changed"] is False
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/", "true", False)]
+    assert held(emu, app_id)[0]["status"] == "DISABLED"
+    clear_log(emu)
+
+    consent(emu, "office365", app_id, url)
+    clear_log(emu)
+    again = play([task(args)], verbosity=4)
+    assert again.status(0) == "ok", again.stdout
+    assert calls(emu) == [("GET", "/", None, False)], "enabled and matching: one read, no write"
+    assert again[0]["authorize_url"] == url and "consent_required" not in again[0]
+    info = play([{"name": "info", INFO: {"app_id": app_id}, "register": "out"}])
+    assert info[0]["authorize_url"] == url and info[0]["provisioning_enabled"] is True
+    for run in (check, first, waiting, early, again, info):
+        text = run.everything()
+        assert O365_PASSWORD not in text and O365_USER not in text
+
+
+def test_google_consent_then_enabled(emu, play):
+    app_id = new_app(emu, "google", "Google Workspace EU")
+    args = {"app_id": app_id, "profile": {"auth_scheme": "OAUTH2"}}
+    first = play([task(args)])
+    assert first[0]["consent_required"] is True
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/", None, False)]
+    url = first[0]["authorize_url"]
+    assert url.startswith("https://accounts.google.com/")
+    # staying disabled needs no consent: the link is reported, the task succeeds without a write
+    clear_log(emu)
+    idle = play([task(dict(args, state="disabled"))])
+    assert idle.status(0) == "ok" and idle[0]["authorize_url"] == url
+    assert calls(emu) == [("GET", "/", None, False)]
+    consent(emu, "google", app_id, url)
+    clear_log(emu)
+    done = play([task(args)])
+    assert done.status(0) == "ok" and calls(emu) == [("GET", "/", None, False)]
+    # deactivated after consent: the activation is tried once more, and works
+    play([task(dict(args, state="disabled"))])
+    clear_log(emu)
+    back = play([task(args)])
+    assert back.status(0) == "changed", back.stdout
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/lifecycle/activate", None, False)]
+    assert held(emu, app_id)[0]["status"] == "ENABLED"

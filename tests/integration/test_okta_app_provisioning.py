@@ -104,17 +104,20 @@ def test_connection_enabled_and_features_in_one_task(emu, play):
     assert held(emu, LEGACY_WIKI)["connection"]["status"] == "DISABLED"
     assert check[0]["features"] == {"USER_PROVISIONING": UNKNOWN}
     assert check[0]["diff"]["after"]["USER_PROVISIONING"] == UNKNOWN
-    assert check[0]["changed_settings"] == ["connection.status"]
+    assert check[0]["changed_settings"] == ["connection.status", "connection.profile.token"]
     clear_log(emu)
 
     real = play([task(**args)])
     assert real.status(0) == "changed", real.stdout
-    assert calls(emu) == [("GET", "connections/default"), ("POST", "connections/default/lifecycle/activate"),
+    # the write that enables the connection carries the token given: one POST ?activate=true
+    assert calls(emu) == [("GET", "connections/default"), ("POST", "connections/default"),
                           ("GET", "features"), ("PUT", "features/USER_PROVISIONING")]
-    assert held(emu, LEGACY_WIKI)["connection"]["status"] == "ENABLED"
+    assert emu.requests()[1]["query"] == {"activate": "true"} and emu.requests()[1]["token_sent"] is True
+    assert held(emu, LEGACY_WIKI)["connection"]["status"] == "ENABLED" and held(emu, LEGACY_WIKI)["token_sets"] == 1
     assert caps(emu, LEGACY_WIKI, "USER_PROVISIONING")["create"]["lifecycleCreate"]["status"] == "ENABLED"
-    assert real[0]["changed_settings"] == ["connection.status", "USER_PROVISIONING.create.lifecycleCreate.status"]
-    assert real[0]["token_sent"] is False
+    assert real[0]["changed_settings"] == ["connection.status", "connection.profile.token",
+                                           "USER_PROVISIONING.create.lifecycleCreate.status"]
+    assert real[0]["token_sent"] is True
     clear_log(emu)
 
     again = play([task(**args)])
@@ -187,3 +190,52 @@ def test_no_token_in_output_at_vvvv(emu, play):
     text = run.everything()
     assert SECRET not in text and MANAGE_TOKEN not in text
     assert [r["token_sent"] for r in emu.requests() if r["method"] == "POST"] == [True]
+
+
+def test_consent_required_before_the_features(emu, play):
+    """A Slack connection never set up: the profile is written, Okta asks for consent, the features wait."""
+    app_id = emu.admin("POST", "/_admin/apps", json={"label": "Slack EU", "name": "slack", "provisioning": False})[0]["id"]
+    features_before = held(emu, app_id)["features"]
+    args = dict(app_id=app_id, connection={"profile": {"auth_scheme": "OAUTH2"}}, user_provisioning=USER)
+    first = play([task(**args)])
+    result = first[0]
+    assert first.status(0) == "failed" and result["consent_required"] is True
+    assert result["provisioning_supported"] is True and result["authorize_url"].startswith("https://slack.com/")
+    assert result["authorize_url"] in result["msg"] and "features" in result["msg"]
+    assert calls(emu) == [("GET", "connections/default"), ("POST", "connections/default")]
+    assert emu.requests()[1]["query"] == {}
+    assert held(emu, app_id)["features"] == features_before and held(emu, app_id)["connection"]["status"] == "DISABLED"
+    clear_log(emu)
+
+    check = play([task(**args)], check=True)
+    assert check[0]["consent_required"] is True and calls(emu) == [("GET", "connections/default")]
+    clear_log(emu)
+
+    from urllib.parse import parse_qs, urlsplit
+    import requests
+    state = parse_qs(urlsplit(result["authorize_url"]).query)["state"][0]
+    done = requests.post("%s/api/v1/apps/slack/%s/oauth2/callback" % (emu.url, app_id), verify=emu.ca_file,
+                         params={"code": "c", "state": state}, headers={"Authorization": "SSWS " + MANAGE_TOKEN},
+                         timeout=10)
+    assert done.status_code == 204
+    clear_log(emu)
+    after = play([task(**args)])
+    assert after.status(0) == "changed", after.stdout
+    assert calls(emu) == [("GET", "connections/default"), ("GET", "features"), ("PUT", "features/USER_PROVISIONING")]
+    assert after[0]["authorize_url"] == result["authorize_url"]
+    assert caps(emu, app_id, "USER_PROVISIONING")["update"]["lifecycleDeactivate"]["status"] == "ENABLED"
+
+
+def test_org2org_rotation_mode_is_compared_and_sent(emu, play):
+    org2org = "0oa5o2oT3bJ8pWe6C5d7"
+    args = dict(app_id=org2org, connection={"profile": {"authScheme": "OAUTH2", "signing": {"rotationMode": "MANUAL"}}})
+    run = play([task(**args)], diff=True)
+    assert run.status(0) == "changed", run.stdout
+    assert calls(emu) == [("GET", "connections/default"), ("GET", "features"), ("POST", "connections/default")]
+    assert emu.requests()[2]["body"] == {"profile": {"authScheme": "OAUTH2", "clientId": "0oa2h6su6bVFyJzIf1d7",
+                                                     "signing": {"rotationMode": "MANUAL"}}}
+    assert run[0]["changed_settings"] == ["connection.profile.signing.rotationMode"]
+    assert held(emu, org2org)["connection"]["profile"]["signing"] == {"rotationMode": "MANUAL"}
+    clear_log(emu)
+    again = play([task(**args)])
+    assert again.status(0) == "ok" and calls(emu) == [("GET", "connections/default"), ("GET", "features")]

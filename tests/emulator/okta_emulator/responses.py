@@ -85,6 +85,13 @@ def refused(status, code, summary, why, causes=()):
     return resp
 
 
+def not_allowed(allow):
+    """405 for a known path asked with another method, with the ``Allow`` header."""
+    resp = _err(405, *ERRORS[405])
+    resp.headers.append(("Allow", allow))
+    return resp
+
+
 _HTML_PAGE = (
     "<html>\r\n<head><title>{code} {reason}</title></head>\r\n<body>\r\n"
     "<center><h1>{code} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"

@@ -24,13 +24,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import admin
 from .apps import list_apps, render_app
-from .connections import (REDACTED, apply_connection_request, redact_connection_body, render_connection,
-                          validate_connection_request)
+from .connections import REDACTED, handle_connection, redact_connection_body
 from .features import FEATURE_NAMES, deep_merge, normalise_capabilities, validate_capabilities, without_password
 from .limits import bucket_for, fault_response, match_fault
 from .oauth import TOKEN_PATH, _oauth_error
 from .responses import (ERRORS, SCOPE_MANAGE, SCOPE_READ, _err, _iso, _json_response, _rand, _Response, error_body,
-                        refused)
+                        not_allowed, refused)
 from .state import EmulatorState
 
 
@@ -44,6 +43,7 @@ __all__ = ["OktaEmulator", "main"]
 Route = collections.namedtuple("Route", "methods pattern handler params not_emulated")
 _CONNECTION_RE = re.compile(r"^/api/v1/apps/([^/]+)/connections/default$")
 _CONNECTION_LIFECYCLE_RE = re.compile(r"^/api/v1/apps/([^/]+)/connections/default/lifecycle/(activate|deactivate)$")
+_CALLBACK_RE = re.compile(r"^/api/v1/apps/([^/]+)/([^/]+)/oauth2/callback$")
 
 API_ROUTES = (
     Route(("GET",), re.compile(r"^/api/v1/apps$"), "_list_apps", ("q", "filter", "limit", "after"),
@@ -51,6 +51,7 @@ API_ROUTES = (
     Route(("GET",), re.compile(r"^/api/v1/apps/([^/]+)$"), "_get_app", (), ("expand",)),
     Route(("GET", "POST"), _CONNECTION_RE, "_connection_route", None, ()),
     Route(("POST",), _CONNECTION_LIFECYCLE_RE, "_connection_route", None, ()),
+    Route(("POST",), _CALLBACK_RE, "_connection_route", None, ()),
     Route(("GET",), re.compile(r"^/api/v1/apps/([^/]+)/features$"), "_list_features", (), ()),
     Route(("GET", "PUT"), re.compile(r"^/api/v1/apps/([^/]+)/features/([^/]+)$"), "_feature", (), ()),
 )
@@ -442,8 +443,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._app_not_found(app_id)
         return _json_response(200, render_app(app, call.base))
 
-    def _connection_route(self, call, *_groups):
-        return self._connection(call.state, call.path, call.query, call.body, call.body_ok, call.raw, call.base)
+    @staticmethod
+    def _connection_route(call, *_groups):
+        return handle_connection(call.state, call.method, call.path, call.query, call.body, call.body_ok, call.raw,
+                                 call.base)
 
     def _list_features(self, call, app_id):
         state = call.state
@@ -484,63 +487,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     @staticmethod
     def _not_allowed(allow):
-        resp = _err(405, *ERRORS[405])
-        resp.headers.append(("Allow", allow))
-        return resp
+        return not_allowed(allow)
 
     @staticmethod
     def _app_not_found(app_id):
         return _err(404, "E0000007", "Not found: Resource not found: %s (AppInstance)" % app_id)
-
-    def _connection(self, state, path, query, body, body_ok, raw, base):
-        """The default provisioning connection endpoints; None for another path."""
-        method = self.command
-        m = _CONNECTION_RE.match(path)
-        if m:
-            if method not in ("GET", "HEAD", "POST"):
-                return self._not_allowed("GET, POST")
-            app = state.apps.get(m.group(1))
-            if app is None:
-                return self._app_not_found(m.group(1))
-            if method == "POST":
-                activate = query.get("activate")
-                if activate not in (None, "true", "false"):
-                    return _err(400, "E0000001", "Api validation failed: activate",
-                                ["activate: must be true or false, got '%s'" % activate[:40]])
-                if not body_ok:
-                    return _err(400, "E0000003", "The request body was not well-formed.",
-                                ["Request body is not valid JSON"] if raw else ["Request body is required"])
-                errors = validate_connection_request(app, body)
-                if errors:
-                    return _err(400, "E0000001", "Api validation failed: connection", errors)
-                apply_connection_request(app, body)
-                if activate == "true":
-                    app["provisioning"] = True
-                app["lastUpdated"] = _iso(time.time())
-            return _json_response(200, render_connection(app, base))
-        m = _CONNECTION_LIFECYCLE_RE.match(path)
-        if m:
-            if method != "POST":
-                return self._not_allowed("POST")
-            app = state.apps.get(m.group(1))
-            if app is None:
-                return self._app_not_found(m.group(1))
-            conn = app["connection"]
-            if conn["authScheme"] == "UNKNOWN":
-                return _err(400, "E0000001", "Api validation failed: connection",
-                            ["The app does not support provisioning (app name '%s')." % app["name"]])
-            if m.group(2) == "activate":
-                if conn["authScheme"] == "TOKEN" and not conn["hasToken"]:
-                    return _err(400, "E0000001", "Api validation failed: connection",
-                                ["The provisioning connection has no token; set one with POST "
-                                 "/api/v1/apps/%s/connections/default first." % app["id"]])
-                app["provisioning"] = True
-            else:
-                app["provisioning"] = False
-            resp = _Response(204, None)
-            resp.content_type = None
-            return resp
-        return None
 
     @staticmethod
     def _not_supported(app):

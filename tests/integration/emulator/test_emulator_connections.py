@@ -100,7 +100,8 @@ def test_spec_get_responses(emu, spec):
     assert zscaler["authScheme"] == "TOKEN" and zscaler["baseUrl"].startswith("https://")
     assert "authScheme" not in org2org and org2org["profile"]["signing"] == {"rotationMode": "AUTO"}
     assert (wiki["status"], set(wiki["_links"])) == ("DISABLED", {"self", "activate"})
-    assert (slack["status"], set(slack["_links"])) == ("ENABLED", {"self", "deactivate"})
+    # a consent app keeps its authorize link once set up, as the spec's Office 365 example (ENABLED) shows
+    assert (slack["status"], set(slack["_links"])) == ("ENABLED", {"self", "deactivate", "authorize"})
     assert unknown == {"status": "UNKNOWN", "profile": {"authScheme": "UNKNOWN"},
                        "_links": {"self": {"href": emu.url + conn_path(apps[-1]), "hints": {"allow": ["GET", "POST"]}}}}
 
@@ -247,3 +248,124 @@ def test_sdk_lifecycle_calls(emu, sdk):
     _resp, err = asyncio.run(sdk.activate_default_provisioning_connection_for_application(ZSCALER))[-2:]
     assert err is None
     assert emu.state()["apps"][ZSCALER]["connection"]["status"] == "ENABLED"
+
+
+# ---------------------------------------------------------------------------
+# Office 365 settings, OAuth 2.0 consent, the callback (verifyProvisioningConnectionForApplication)
+# ---------------------------------------------------------------------------
+
+O365_SETTINGS = {"adminUsername": "admin@tenant.onmicrosoft.com", "adminPassword": "o365-Adm1n-pass"}
+
+
+def new_app(emu, name, label, provisioning=False):
+    return emu.admin("POST", "/_admin/apps", json={"label": label, "name": name, "provisioning": provisioning})[0]["id"]
+
+
+def authorize_params(body):
+    from urllib.parse import parse_qs, urlsplit
+    return {k: v[0] for k, v in parse_qs(urlsplit(body["_links"]["authorize"]["href"]).query).items()}
+
+
+def callback(emu, name, app_id, **params):
+    return api(emu, "POST", "/api/v1/apps/%s/%s/oauth2/callback" % (name, app_id), params=params)
+
+
+def test_office365_settings_are_required_write_only_and_never_returned(emu, spec):
+    app_id = new_app(emu, "office365", "Microsoft Office 365")
+    before = api(emu, "GET", conn_path(app_id)).json()
+    assert before["status"] == "DISABLED" and "authorize" not in before["_links"]  # never set up: no consent yet
+    # settings are required to set up the connection, each of the two fields too
+    for body in ({"profile": {"authScheme": "OAUTH2"}},
+                 {"profile": {"authScheme": "OAUTH2", "settings": {"adminUsername": "admin@tenant"}}}):
+        resp = api(emu, "POST", conn_path(app_id), json=body)
+        assert resp.status_code == 400 and "settings" in resp.text, resp.text
+    # activating without them is refused, whether by lifecycle or ?activate=true
+    assert api(emu, "POST", conn_path(app_id, "/lifecycle/activate")).status_code == 400
+    body = {"profile": {"authScheme": "OAUTH2", "settings": O365_SETTINGS}}
+    assert spec.errors(body, spec.request_schema()) == []
+    resp = api(emu, "POST", conn_path(app_id), json=body)
+    assert resp.status_code == 200, resp.text
+    answer = resp.json()
+    assert spec.errors(answer, spec.schema("post")) == []
+    assert "settings" not in answer["profile"] and "o365-Adm1n-pass" not in resp.text
+    assert "admin@tenant.onmicrosoft.com" not in resp.text and "admin@tenant" not in api(emu, "GET", conn_path(app_id)).text
+    # the log holds neither field's value
+    logged = [e["body"] for e in emu.requests() if e["method"] == "POST" and e["path"] == conn_path(app_id)]
+    redacted = {"adminUsername": "<redacted>", "adminPassword": "<redacted>"}
+    assert logged[-1] == {"profile": {"authScheme": "OAUTH2", "settings": redacted}}
+    assert "o365-Adm1n-pass" not in json.dumps(emu.requests()) and "onmicrosoft" not in json.dumps(logged)
+    # written: the connection now waits for consent, with the spec's authorize link
+    link = answer["_links"]["authorize"]
+    assert link["href"].startswith("https://login.microsoftonline.com/myofficetenant.onmicrosoft.com/oauth2/authorize?")
+    assert link["hints"]["allow"] == ["GET"] and link["hints"]["guidance"]
+    # a later write may leave the settings out: they are kept
+    assert api(emu, "POST", conn_path(app_id), json={"profile": {"authScheme": "OAUTH2"}}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["google", "office365", "slack", "zoomus"])
+def test_consent_flow(emu, spec, name):
+    app_id = new_app(emu, name, "Consent " + name)
+    profile = {"authScheme": "OAUTH2"}
+    if name == "office365":
+        profile["settings"] = O365_SETTINGS
+    # activating with the profile write is refused as a whole while consent is missing: nothing is stored
+    refused = api(emu, "POST", conn_path(app_id), params={"activate": "true"}, json={"profile": profile})
+    assert refused.status_code == 400 and "consent" in refused.text
+    assert "authorize" not in api(emu, "GET", conn_path(app_id)).json()["_links"]
+    written = api(emu, "POST", conn_path(app_id), json={"profile": profile}).json()
+    assert written["status"] == "DISABLED" and "authorize" in written["_links"]
+    assert spec.errors(written, spec.schema("post")) == []
+    state = authorize_params(written)["state"]
+    # the same link on every read and after another write, until consent is given
+    again = api(emu, "POST", conn_path(app_id), json={"profile": profile}).json()
+    assert again["_links"]["authorize"] == written["_links"]["authorize"]
+    assert api(emu, "POST", conn_path(app_id, "/lifecycle/activate")).status_code == 400
+    assert api(emu, "GET", "/api/v1/apps/%s/features" % app_id).status_code == 400
+    # the callback checks the app name, the app, the code and the state
+    other = "zoomus" if name != "zoomus" else "slack"
+    assert callback(emu, other, app_id, code="c0de", state=state).status_code == 404
+    assert callback(emu, "boxnet", app_id, code="c0de", state=state).status_code == 404
+    assert callback(emu, name, "0oaNOPE0000000000000", code="c0de", state=state).status_code == 404
+    assert callback(emu, name, app_id, code="c0de", state="wrong").status_code == 400
+    assert callback(emu, name, app_id, state=state).status_code == 400
+    assert callback(emu, name, app_id, code="c0de", state=state, extra="1").status_code == 400
+    assert api(emu, "GET", conn_path(app_id)).json()["status"] == "DISABLED"
+    done = callback(emu, name, app_id, code="c0de", state=state)
+    assert (done.status_code, done.content) == (204, b"")
+    # consent given: the verification enables the connection; the link stays, as in the spec's example
+    conn = api(emu, "GET", conn_path(app_id)).json()
+    assert conn["status"] == "ENABLED" and "authorize" in conn["_links"]
+    assert spec.errors(conn, spec.schema("get")) == []
+    assert callback(emu, name, app_id, code="c0de", state=state).status_code == 400  # used once
+    # after consent, deactivating and activating work
+    assert api(emu, "POST", conn_path(app_id, "/lifecycle/deactivate")).status_code == 204
+    assert api(emu, "POST", conn_path(app_id, "/lifecycle/activate")).status_code == 204
+
+
+def test_seeded_consent_apps_hold_their_consent(emu):
+    for app_id in (SLACK,):
+        conn = api(emu, "GET", conn_path(app_id)).json()
+        assert conn["status"] == "ENABLED" and "authorize" in conn["_links"]
+        assert api(emu, "POST", conn_path(app_id, "/lifecycle/deactivate")).status_code == 204
+        assert api(emu, "POST", conn_path(app_id, "/lifecycle/activate")).status_code == 204
+
+
+@pytest.mark.parametrize("method,tail,kw", [
+    ("GET", "", {"params": {"expand": "all"}}),
+    ("POST", "", {"params": {"activate": "true", "force": "1"}, "json": {"profile": {"authScheme": "TOKEN"}}}),
+    ("POST", "/lifecycle/deactivate", {"params": {"force": "true"}}),
+    ("POST", "/lifecycle/deactivate", {"json": {"profile": {"authScheme": "TOKEN"}}}),
+])
+def test_undocumented_query_parameters_and_bodies_are_refused(emu, method, tail, kw):
+    before = emu.state()["apps"][ZSCALER]
+    resp = api(emu, method, conn_path(ZSCALER, tail), **kw)
+    assert resp.status_code == 400, resp.text
+    assert emu.state()["apps"][ZSCALER] == before
+
+
+def test_base_url_only_for_the_types_that_take_it(emu):
+    resp = api(emu, "POST", conn_path(SLACK), json={"baseUrl": "https://x.example.com", "profile": {"authScheme": "OAUTH2"}})
+    assert resp.status_code == 400
+    # zscalerbyz takes it (the spec), and okta_org2org (the spec's own TOKEN example answers with one)
+    assert api(emu, "POST", conn_path(ZSCALER), json={"baseUrl": "https://scim.zscalerbeta.net/1/2/scim",
+                                                      "profile": {"authScheme": "TOKEN"}}).status_code == 200

@@ -14,13 +14,17 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
+    CREDENTIAL_PLACEHOLDER,
     TOKEN_PLACEHOLDER,
-    input_problems,
+    authorize_url,
+    connection_input_problems,
+    connection_unapplied,
+    consent_message,
     is_unsupported,
-    plan,
+    plan_connection,
     predicted,
-    unapplied,
     view,
+    waits_for_consent,
 )
 
 SECRET = "s3cr3t-token-value"
@@ -66,30 +70,51 @@ def test_view_and_unsupported():
     ({"auth_scheme": "TOKEN", "base_url": "http://x"}, "https://"),
 ])
 def test_input_problems(profile, needle):
-    problems = input_problems(profile)
+    problems = connection_input_problems(profile)
     assert any(needle in p for p in problems), problems
     assert all(SECRET not in p for p in problems)
 
 
 def test_input_fine():
-    assert input_problems(None) == []
-    assert input_problems(token_profile(base_url="https://x.example.com")) == []
-    assert input_problems({"auth_scheme": "OAUTH2", "client_id": "0oa", "signing": {"rotation_mode": "MANUAL"}}) == []
+    assert connection_input_problems(None) == []
+    assert connection_input_problems(token_profile(base_url="https://x.example.com")) == []
+    assert connection_input_problems({"auth_scheme": "OAUTH2", "client_id": "0oa", "signing": {"rotation_mode": "MANUAL"}}) == []
 
 
 def test_no_change_is_no_call():
-    p = plan(token_conn(), "enabled", token_profile(base_url="https://scim.example.com/1"))
+    p = plan_connection(token_conn(), "enabled", token_profile(base_url="https://scim.example.com/1"))
     assert (p.changed, p.calls, p.send_token, p.changes) == (False, [], False, [])
     assert p.before == p.after
 
 
-def test_enable_only_activates_under_on_create():
-    p = plan(token_conn("DISABLED"), "enabled", token_profile())
+def test_first_enable_sends_the_token_in_the_activating_post():
+    """Enabling is a write: the token given goes with it, in one POST ?activate=true."""
+    p = plan_connection(token_conn("DISABLED"), "enabled", token_profile())
+    assert p.calls == [("POST", {"baseUrl": "https://scim.example.com/1",
+                                 "profile": {"authScheme": "TOKEN", "token": SECRET}}, True)]
+    assert p.send_token and p.send_credentials and p.changes == ["status", "profile.token"]
+    assert p.after["profile"]["token"] == TOKEN_PLACEHOLDER
+    assert SECRET not in json.dumps([p.before, p.after, p.changes])
+
+
+def test_enable_without_credentials_only_activates():
+    p = plan_connection(token_conn("DISABLED"), "enabled", {"auth_scheme": "TOKEN"})
     assert p.calls == [("activate",)] and not p.send_token and p.changes == ["status"]
+    assert plan_connection(token_conn("DISABLED"), "enabled", None).calls == [("activate",)]
+
+
+def test_matching_enabled_connection_sends_nothing_under_on_create():
+    p = plan_connection(token_conn(), "enabled", token_profile())
+    assert (p.changed, p.calls, p.send_credentials) == (False, [], False)
+
+
+def test_disabling_does_not_send_credentials():
+    p = plan_connection(token_conn(), "disabled", token_profile())
+    assert p.calls == [("deactivate",)] and not p.send_credentials
 
 
 def test_update_token_always_sends_with_activation_in_one_post():
-    p = plan(token_conn("DISABLED"), "enabled", token_profile(), update_token="always")
+    p = plan_connection(token_conn("DISABLED"), "enabled", token_profile(), update_credentials="always")
     assert p.calls == [("POST", {"baseUrl": "https://scim.example.com/1",
                                  "profile": {"authScheme": "TOKEN", "token": SECRET}}, True)]
     assert p.changes == ["status", "profile.token"]
@@ -98,25 +123,25 @@ def test_update_token_always_sends_with_activation_in_one_post():
 
 
 def test_always_on_a_matching_enabled_connection_posts_without_activate():
-    p = plan(token_conn(), "enabled", token_profile(), update_token="always")
+    p = plan_connection(token_conn(), "enabled", token_profile(), update_credentials="always")
     assert [c[0] for c in p.calls] == ["POST"] and p.calls[0][2] is False
 
 
 def test_disable_with_profile_change_deactivates_first():
-    p = plan(token_conn(), "disabled", token_profile(base_url="https://new.example.com"))
+    p = plan_connection(token_conn(), "disabled", token_profile(base_url="https://new.example.com"))
     assert [c[0] for c in p.calls] == ["deactivate", "POST"]
     assert p.calls[1][1]["profile"]["token"] == SECRET  # sent with a profile update that happens anyway
     assert p.changes == ["status", "baseUrl", "profile.token"]
 
 
 def test_scheme_switch_drops_fields_of_the_other_scheme():
-    p = plan(oauth_conn(), "enabled", token_profile())
+    p = plan_connection(oauth_conn(), "enabled", token_profile())
     assert p.calls == [("POST", {"profile": {"authScheme": "TOKEN", "token": SECRET}}, False)]
     assert p.after == {"status": "ENABLED", "profile": {"authScheme": "TOKEN", "token": TOKEN_PLACEHOLDER}}
 
 
 def test_unnamed_values_are_sent_as_held():
-    p = plan(oauth_conn(), "enabled", {"auth_scheme": "OAUTH2", "signing": {"rotation_mode": "MANUAL"}})
+    p = plan_connection(oauth_conn(), "enabled", {"auth_scheme": "OAUTH2", "signing": {"rotation_mode": "MANUAL"}})
     assert p.calls == [("POST", {"profile": {"authScheme": "OAUTH2", "clientId": "0oaC",
                                              "signing": {"rotationMode": "MANUAL"}}}, False)]
     assert p.changes == ["profile.signing.rotationMode"]
@@ -124,21 +149,116 @@ def test_unnamed_values_are_sent_as_held():
 
 def test_predicted_and_unapplied():
     conn = token_conn("DISABLED")
-    p = plan(conn, "enabled", token_profile(base_url="https://new.example.com"))
+    p = plan_connection(conn, "enabled", token_profile(base_url="https://new.example.com"))
     result = predicted(conn, p)
     assert result["status"] == "ENABLED" and result["baseUrl"] == "https://new.example.com"
     assert set(result["_links"]) == {"self", "deactivate"}
     assert result["_links"]["deactivate"]["href"] == HREF + "/lifecycle/deactivate"
     assert conn["status"] == "DISABLED"  # input untouched
-    assert unapplied(p.expected, result) == []
-    assert unapplied(p.expected, conn) == ["baseUrl"]
+    assert connection_unapplied(p.expected, result) == []
+    assert connection_unapplied(p.expected, conn) == ["baseUrl"]
+
+
+O365_SETTINGS = {"admin_username": "admin@o365.example", "admin_password": "Pa55-w0rd-o365"}
+
+
+def o365_profile():
+    return {"auth_scheme": "OAUTH2", "settings": dict(O365_SETTINGS)}
+
+
+def test_office365_settings_are_write_only_credentials():
+    conn = oauth_conn("DISABLED", client_id=None, mode=None)
+    p = plan_connection(conn, "enabled", o365_profile())
+    body = {"profile": {"authScheme": "OAUTH2", "settings": {"adminUsername": "admin@o365.example",
+                                                             "adminPassword": "Pa55-w0rd-o365"}}}
+    # an OAuth 2.0 profile without a client id may start a consent flow: the activation waits for Okta's answer
+    assert p.calls == [("POST", body, False), ("activate_unless_consent",)]
+    assert p.changes == ["status", "profile.settings.adminUsername", "profile.settings.adminPassword"]
+    assert p.send_credentials and not p.send_token
+    assert p.after["profile"]["settings"] == {"adminUsername": CREDENTIAL_PLACEHOLDER,
+                                              "adminPassword": CREDENTIAL_PLACEHOLDER}
+    text = json.dumps([p.before, p.after, p.changes])
+    assert "admin@o365.example" not in text and "Pa55-w0rd-o365" not in text
+    # enabled and matching: nothing is sent, unless update_credentials=always
+    enabled = oauth_conn("ENABLED", client_id=None, mode=None)
+    assert plan_connection(enabled, "enabled", o365_profile()).calls == []
+    again = plan_connection(enabled, "enabled", o365_profile(), update_credentials="always")
+    assert again.calls == [("POST", body, False)]
+
+
+def test_org2org_oauth_enables_in_one_post():
+    p = plan_connection(oauth_conn("DISABLED"), "enabled", {"auth_scheme": "OAUTH2", "client_id": "0oaD"})
+    assert p.calls == [("POST", {"profile": {"authScheme": "OAUTH2", "clientId": "0oaD",
+                                             "signing": {"rotationMode": "AUTO"}}}, True)]
+
+
+AUTHORIZE = "https://login.microsoftonline.com/tenant/oauth2/authorize?response_type=code&state=abc"
+
+
+def consent_conn(status="DISABLED"):
+    conn = oauth_conn(status, client_id=None, mode=None)
+    conn["_links"]["authorize"] = {"href": AUTHORIZE, "hints": {"allow": ["GET"]}}
+    return conn
+
+
+def test_authorize_link_and_consent():
+    assert authorize_url(consent_conn()) == AUTHORIZE and waits_for_consent(consent_conn())
+    assert not waits_for_consent(consent_conn("ENABLED")) and authorize_url(consent_conn("ENABLED")) == AUTHORIZE
+    assert authorize_url(token_conn()) is None and authorize_url(None) is None
+    assert authorize_url({"_links": {"authorize": {"href": ""}}}) is None
+    message = consent_message("0oa1", AUTHORIZE)
+    assert AUTHORIZE in message and "consent" in message and "enabled" in message and "features" in message
+
+
+def test_consent_waiting_connection():
+    # enabling only: the one activation is tried (consent may have been given since); check mode predicts consent
+    p = plan_connection(consent_conn(), "enabled", None)
+    assert p.calls == [("activate",)] and p.consent_required and p.authorize_url == AUTHORIZE
+    # credentials given, profile matching: they go with the one activation (a POST ?activate=true)
+    p = plan_connection(consent_conn(), "enabled", o365_profile())
+    assert [c[0] for c in p.calls] == ["POST"] and p.calls[0][2] is True and p.consent_required
+    # a changed profile is stored first (so a refused activation does not lose it), then the activation is tried
+    conn = consent_conn()
+    conn["profile"] = {"authScheme": "TOKEN"}
+    p = plan_connection(conn, "enabled", o365_profile())
+    assert [c[0] for c in p.calls] == ["POST", "activate"] and p.calls[0][2] is False and p.consent_required
+    # staying disabled, or already enabled: no consent needed, the link is still reported
+    p = plan_connection(consent_conn(), "disabled", None)
+    assert (p.calls, p.consent_required, p.authorize_url) == ([], False, AUTHORIZE)
+    p = plan_connection(consent_conn("ENABLED"), "enabled", None)
+    assert (p.calls, p.consent_required) == ([], False)
+
+
+def test_oauth_connection_never_set_up_is_written_before_the_activation():
+    """Google Workspace, Slack, Zoom take no setting: enabling writes the profile, then activates unless Okta's
+    answer asks for consent."""
+    conn = oauth_conn("DISABLED", client_id=None, mode=None)
+    for profile in (None, {"auth_scheme": "OAUTH2"}):
+        p = plan_connection(conn, "enabled", profile)
+        assert p.calls == [("POST", {"profile": {"authScheme": "OAUTH2"}}, False), ("activate_unless_consent",)]
+        assert p.changes == ["status"] and not p.consent_required
+    # an Org2Org connection (it has a client id) is enabled by one lifecycle call
+    assert plan_connection(oauth_conn("DISABLED"), "enabled", None).calls == [("activate",)]
+
+
+def test_settings_input_problems():
+    assert connection_input_problems(o365_profile()) == []
+    problems = connection_input_problems({"auth_scheme": "TOKEN", "settings": dict(O365_SETTINGS)})
+    assert any("profile.settings belongs to an OAUTH2" in p for p in problems)
+    problems = connection_input_problems({"auth_scheme": "OAUTH2", "client_id": "0oa",
+                                          "settings": dict(O365_SETTINGS)})
+    assert any("give one of them" in p for p in problems)
+    problems = connection_input_problems({"auth_scheme": "OAUTH2", "settings": {"admin_username": " ",
+                                                                                "admin_password": "x"}})
+    assert problems == ["profile.settings.admin_username is empty; leave it out or give a value"]
+    assert all("Pa55" not in p and "o365.example" not in p for p in problems)
 
 
 def test_bad_state_or_update_token():
     with pytest.raises(ValueError):
-        plan(token_conn(), "on", None)
+        plan_connection(token_conn(), "on", None)
     with pytest.raises(ValueError):
-        plan(token_conn(), "enabled", None, update_token="sometimes")
+        plan_connection(token_conn(), "enabled", None, update_credentials="sometimes")
 
 
 # -- laws ---------------------------------------------------------------------------------------------
@@ -175,17 +295,17 @@ def apply(conn, the_plan):
         if call[0] == "POST":
             conn = predicted(conn, the_plan)
             conn["status"] = "ENABLED" if call[2] else conn["status"]
-        else:
-            conn["status"] = "ENABLED" if call[0] == "activate" else "DISABLED"
+        else:  # activate, activate_unless_consent (no consent asked here) or deactivate
+            conn["status"] = "ENABLED" if call[0].startswith("activate") else "DISABLED"
     return conn
 
 
 @settings(max_examples=300, deadline=None)
 @given(connections(), st.sampled_from(["enabled", "disabled"]), profiles())
 def test_applying_the_plan_then_planning_again_changes_nothing(conn, state, profile):
-    first = plan(conn, state, profile)
+    first = plan_connection(conn, state, profile)
     after = apply(conn, first)
-    again = plan(after, state, profile)
+    again = plan_connection(after, state, profile)
     assert not again.changed, (first, again)
     assert again.calls == []
     assert view(after) == view(predicted(conn, first))
@@ -197,7 +317,7 @@ def test_applying_the_plan_then_planning_again_changes_nothing(conn, state, prof
 @settings(max_examples=300, deadline=None)
 @given(connections(), st.sampled_from(["enabled", "disabled"]), profiles())
 def test_values_not_named_never_change(conn, state, profile):
-    first = plan(conn, state, profile)
+    first = plan_connection(conn, state, profile)
     before, after = view(conn), view(apply(conn, first))
     named = {k for k, v in (profile or {}).items() if v is not None}
     if (profile or {}).get("signing"):

@@ -55,7 +55,7 @@ def test_refused_activation_says_what_to_do(rsps, run):
     assert rc == 1 and result["error_code"] == "E0000001" and result["changed_settings"] == ["status"]
     assert result["provisioning_supported"] is True and result.get("changed", False) is False
     assert result["msg"].startswith("Cannot activate the provisioning connection of app {0}: Okta answered 400".format(APP))
-    assert result["msg"].endswith("run once with update_token=always.")
+    assert result["msg"].endswith("they are sent with the write that enables the connection.")
 
 
 def test_unknown_connection_fails_before_any_change(rsps, run):
