@@ -43,10 +43,12 @@ CONNECTION_PROFILE = (
     ("client_id", ("client_id",)),
     ("rotation_mode", ("signing", "rotation_mode")),
 )
-# Write-only settings a connection of each scheme may need (profile option paths), for the file's note.
+# Write-only settings a connection of each scheme may need (profile option paths), for the file's note; Office 365
+# (app name office365) needs its administrator's credentials instead.
 WRITE_ONLY = {"TOKEN": ("token",)}
+WRITE_ONLY_BY_APP = {"office365": ("settings.admin_username", "settings.admin_password")}
 # Keys of an Okta connection object that could hold a credential: never returned, whatever Okta answered.
-_SECRET_KEY = re.compile(r"token|password|secret|private_?key", re.I)
+_SECRET_KEY = re.compile(r"token|password|secret|private_?key|admin_?username", re.I)
 
 PAGE_SIZE = 200
 _CONNECTION = "connection"
@@ -57,20 +59,13 @@ _CONNECTION = "connection"
 # ---------------------------------------------------------------------------------------------------------------
 
 def secret_free(value):
-    """A copy of an Okta object without any key that names a credential (token, password, secret, private key)."""
+    """A copy of an Okta object without any key that names a credential (token, password, secret, private key, the
+    Office 365 administrator's user name)."""
     if isinstance(value, dict):
         return dict((key, secret_free(item)) for key, item in value.items() if not _SECRET_KEY.search(str(key)))
     if isinstance(value, list):
         return [secret_free(item) for item in value]
     return value
-
-
-def authorize_url(connection):
-    """The consent URL Okta offers in the connection's ``_links.authorize.href``, or None."""
-    links = connection.get("_links") if isinstance(connection, dict) else None
-    authorize = links.get("authorize") if isinstance(links, dict) else None
-    href = authorize.get("href") if isinstance(authorize, dict) else None
-    return href if isinstance(href, str) and href else None
 
 
 def _put(obj, path, value):
@@ -112,8 +107,11 @@ def provisioning_options(connection, features):
     return dict((key, options[key]) for key in (_CONNECTION,) + tuple(_FEATURE_OF) if key in options)
 
 
-def write_only_settings(options):
-    """The write-only profile settings (option names) the app's connection may need, from its scheme."""
+def write_only_settings(options, app_name=None):
+    """The write-only profile settings (option names) the app's connection may need, from its app type (``name``)
+    or its scheme."""
+    if app_name in WRITE_ONLY_BY_APP:
+        return list(WRITE_ONLY_BY_APP[app_name])
     scheme = ((options.get(_CONNECTION) or {}).get("profile") or {}).get("auth_scheme")
     return list(WRITE_ONLY.get(scheme, ()))
 
@@ -310,8 +308,9 @@ def build(apps, filter_expression=None, include_inactive=False):
         },
         "labels": [app.get("label") for app in supported],
         "unsupported": [(app.get("label"), app.get("id")) for app in unsupported],
-        "write_only": [(app.get("label"), app.get("id"), write_only_settings(app["options"]),
-                        app["options"][_CONNECTION]["state"]) for app in supported if write_only_settings(app["options"])],
+        "write_only": [(app.get("label"), app.get("id"), write_only_settings(app["options"], app.get("name")),
+                        app["options"][_CONNECTION]["state"]) for app in supported
+                       if write_only_settings(app["options"], app.get("name"))],
         "selection": (filter_expression, include_inactive),
         "baseline_settings": len(baseline),
     }
@@ -358,10 +357,11 @@ def render(export):
 def export_file(reads, selection, filter_expression=None, include_inactive=False):
     """The file and its figures from the per-app reads (okta_app_provisioning_info results, by app) and
     :func:`select`'s answer: ``{"content", "apps", "unsupported", "baseline_settings", "requests"}``."""
-    labels = dict((app["id"], app.get("label")) for app in selection["apps"])
+    selected = dict((app["id"], app) for app in selection["apps"])
     apps = []
     for read in reads:
-        apps.append({"id": read["app_id"], "label": labels.get(read["app_id"]),
+        app = selected.get(read["app_id"]) or {}
+        apps.append({"id": read["app_id"], "label": app.get("label"), "name": app.get("name"),
                      "provisioning_supported": read.get("provisioning_supported", False),
                      "options": read.get("options") or {}})
     export = build(apps, filter_expression, include_inactive)

@@ -117,21 +117,50 @@ def _features_of(spec, baseline):
     return desired
 
 
+# The write-only credentials of a connection profile (option paths): kept out of the plan, so that it can be shown.
+WRITE_ONLY = (("token",), ("settings", "admin_username"), ("settings", "admin_password"))
+
+
+def _take_credentials(profile):
+    """Remove the write-only credentials from ``profile`` (in place); return them in the same shape, or ``{}``.
+
+    A ``settings`` block left empty stays (an empty dict), so the plan still shows that the app has settings.
+    """
+    taken = {}
+    if not isinstance(profile, dict):
+        return taken
+    for path in WRITE_ONLY:
+        holder, into = profile, taken
+        for key in path[:-1]:
+            holder = holder.get(key) if isinstance(holder, dict) else None
+            into = into.setdefault(key, {})
+        if isinstance(holder, dict) and holder.get(path[-1]) is not None:
+            into[path[-1]] = holder.pop(path[-1])
+    return _drop_empty(taken)
+
+
+def _drop_empty(value):
+    if isinstance(value, dict):
+        kept = dict((key, _drop_empty(item)) for key, item in value.items())
+        return dict((key, item) for key, item in kept.items() if item != {})
+    return value
+
+
 def plan(apps, listing=None, matched=None, baseline=None, connection=None):
     """The work of a run: one item per app of :func:`select_apps`, with ``connection`` and ``features`` (the
     settings to apply, each app's own merged over the role's), ``configure`` (whether the app is configured: its
-    label resolved and it has settings; an app without costs no request), and the connection tokens apart.
+    label resolved and it has settings; an app without costs no request), and the connection credentials apart.
 
-    Returns ``(work, tokens)``: ``tokens[i]`` is ``{"profile": {"token": ...}}`` for the ``i``-th item when its
-    connection carries a token, else ``{}``. The token is taken out of ``work`` (its ``profile`` stays, maybe empty,
-    so an item whose only setting is the token still has a connection to apply).
+    Returns ``(work, tokens)``: ``tokens[i]`` holds the write-only credentials of the ``i``-th item's connection
+    (``{"profile": {"token": ..., "settings": {"admin_username": ..., "admin_password": ...}}}``, only those
+    given), else ``{}``. They are taken out of ``work`` (its ``profile`` stays, maybe empty, so an item whose only
+    setting is a credential still has a connection to apply).
     """
     work, secrets = [], []
     for item, spec in select_apps(apps, listing, matched):
         conn = merge(connection or {}, spec.get("connection") or {})
-        profile = conn.get("profile")
-        token = profile.pop("token", None) if isinstance(profile, dict) else None
-        secrets.append({"profile": {"token": token}} if token is not None else {})
+        taken = _take_credentials(conn.get("profile"))
+        secrets.append({"profile": taken} if taken else {})
         features = _features_of(spec, baseline)
         work.append(dict(item, connection=conn, features=features,
                          configure=item["error"] is None and bool(conn or features)))
@@ -139,7 +168,7 @@ def plan(apps, listing=None, matched=None, baseline=None, connection=None):
 
 
 def tokens(apps, listing=None, matched=None, connection=None):
-    """The connection tokens of the work of :func:`plan`, in the same order."""
+    """The write-only connection credentials of the work of :func:`plan`, in the same order."""
     return plan(apps, listing, matched, connection=connection)[1]
 
 

@@ -150,10 +150,13 @@ options:
         import_rules: {user_create_and_match: {exact_match_criteria: EMAIL}}
 """
 
-from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import is_unsupported, read_connection
+from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
+    authorize_url,
+    is_unsupported,
+    read_connection,
+)
 from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_CONNECTION, LIST_FEATURES
 from ansible_collections.oktaops.okta.plugins.module_utils._export import (
-    authorize_url,
     provisioning_options,
     secret_free,
 )

@@ -49,16 +49,17 @@ def test_secret_free_drops_every_credential_key_and_keeps_the_rest():
     connection = {"status": "ENABLED", "profile": {"authScheme": "TOKEN", "token": "t", "settings": {
         "adminUsername": "admin", "adminPassword": "p"}, "clientSecret": "s", "private_key": "k"}, "_links": {}}
     assert export.secret_free(connection) == {"status": "ENABLED", "profile": {
-        "authScheme": "TOKEN", "settings": {"adminUsername": "admin"}}, "_links": {}}
+        "authScheme": "TOKEN", "settings": {}}, "_links": {}}
     assert connection["profile"]["token"] == "t", "the input is not changed"
 
 
-def test_authorize_url_only_when_okta_offers_it():
-    assert export.authorize_url({"_links": {"authorize": {"href": "https://acme.okta.com/consent"}}}) == \
-        "https://acme.okta.com/consent"
-    assert export.authorize_url({"_links": {"self": {"href": "x"}}}) is None
-    assert export.authorize_url({"_links": {"authorize": {}}}) is None
-    assert export.authorize_url(None) is None
+def test_write_only_settings_by_app_type_then_scheme():
+    token = {"connection": {"state": "enabled", "profile": {"auth_scheme": "TOKEN"}}}
+    oauth = {"connection": {"state": "disabled", "profile": {"auth_scheme": "OAUTH2"}}}
+    assert export.write_only_settings(token) == ["token"]
+    assert export.write_only_settings(oauth) == []
+    assert export.write_only_settings(oauth, "office365") == ["settings.admin_username", "settings.admin_password"]
+    assert export.write_only_settings({}, "okta_org2org") == []
 
 
 def test_provisioning_options_from_okta_features():

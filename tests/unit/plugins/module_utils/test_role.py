@@ -269,3 +269,22 @@ def test_utc_timestamp():
     berlin = datetime.timezone(datetime.timedelta(hours=1))
     assert _role.utc_timestamp(datetime.datetime(2026, 1, 31, 9, 15, 7, 999, tzinfo=berlin)) == "2026-01-31T08:15:07Z"
     assert _role.utc_timestamp().endswith("Z")
+
+
+def test_office365_admin_credentials_are_kept_apart_like_the_token():
+    """The admin user name and password of an Office 365 connection are write-only: the plan shows neither."""
+    role_conn = {"state": "enabled", "profile": {"auth_scheme": "OAUTH2",
+                                                 "settings": {"admin_username": "admin@o365-secret",
+                                                              "admin_password": "pw-secret"}}}
+    apps = [{"app_id": SLACK, "connection": {"profile": {"settings": {"admin_password": "own-pw-secret"}}}},
+            {"app_id": ZOOM}]
+    work, tokens = plan(apps, connection=role_conn)
+    assert "secret" not in repr(work)
+    assert work[0]["connection"] == {"state": "enabled", "profile": {"auth_scheme": "OAUTH2", "settings": {}}}
+    assert tokens == [
+        {"profile": {"settings": {"admin_username": "admin@o365-secret", "admin_password": "own-pw-secret"}}},
+        {"profile": {"settings": {"admin_username": "admin@o365-secret", "admin_password": "pw-secret"}}},
+    ]
+    # merged back as the role's task does (combine, recursive), each app gets its full connection
+    assert _role.merge(work[0]["connection"], tokens[0])["profile"]["settings"] == {
+        "admin_username": "admin@o365-secret", "admin_password": "own-pw-secret"}
