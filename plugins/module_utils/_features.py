@@ -657,19 +657,14 @@ def read_features(client, app_id):
     return FeaturesRead(body if isinstance(body, list) else [body])
 
 
-def offered(read):
-    """The sorted names of the features a :class:`FeaturesRead` holds."""
-    return sorted(str(f.get("name")) for f in read.features if isinstance(f, Mapping))
-
-
 def not_offered_message(subject, feature, read, action="configure", advice=None):
     """The failure for an app whose features list lacks ``feature`` (``read`` is its FeaturesRead).
 
     ``action`` is the verb of the sentence ("Cannot configure ..."), ``advice`` what to do, after a semicolon.
     """
+    offered = sorted(str(f.get("name")) for f in read.features if isinstance(f, Mapping))
     return "Cannot {0} {1}: this app does not offer {2} (it offers {3}){4}.".format(
-        action, subject, feature, ", ".join(offered(read)) or "no provisioning feature",
-        "; " + advice if advice else "")
+        action, subject, feature, ", ".join(offered) or "no provisioning feature", "; " + advice if advice else "")
 
 
 @dataclass(frozen=True)
