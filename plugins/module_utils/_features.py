@@ -38,9 +38,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
+from ansible_collections.oktaops.okta.plugins.module_utils._record import field, record
 
 
 FEATURES = ("USER_PROVISIONING", "INBOUND_PROVISIONING")
@@ -424,7 +424,7 @@ def _differing_paths(desired, actual):
     return sorted(paths)
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """Outcome of comparing current capabilities with the desired leaves.
 
@@ -598,7 +598,7 @@ def features_path(app_id, name=None):
     return path if name is None else "{0}/{1}".format(path, name)
 
 
-@dataclass(frozen=True)
+@record
 class FeaturesRead:
     """An app's features as read: Okta's feature objects, or none and the reason (``problem``)."""
 
@@ -637,7 +637,7 @@ def not_offered_message(subject, feature, read):
         subject, feature, ", ".join(offered) or "no provisioning feature")
 
 
-@dataclass(frozen=True)
+@record
 class FeaturePlan:
     """One feature planned from a features read: Okta's feature object, the :class:`Plan`, or why it cannot be."""
 

@@ -14,12 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
-    ACTIVATION_HINTS,
-    connection_path,
-    predicted,
-)
-from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import unapplied as connection_unapplied
 from ansible_collections.oktaops.okta.plugins.module_utils._features import features_path, provisioning_hints
 from ansible_collections.oktaops.okta.plugins.module_utils._features import unapplied as feature_unapplied
 
@@ -54,6 +48,15 @@ def write_connection(module, app_id, current, the_plan, **result):
     the task through it, with ``result`` added. A lifecycle call answers without a body, so after one the result
     is the last known object with the new status.
     """
+    # Imported here, not at the top: okta_app_feature writes no connection, and AnsiballZ compiles every module_utils
+    # file a module imports from source on each run (docs/docsite/rst/performance.rst).
+    from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
+        ACTIVATION_HINTS,
+        connection_path,
+        predicted,
+        unapplied as connection_unapplied,
+    )
+
     path = connection_path(app_id)
     result["app_id"] = app_id
     answer = None

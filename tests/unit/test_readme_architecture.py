@@ -15,7 +15,8 @@ import re
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 # Module utils that the architecture section puts below the module base: they must not import Ansible.
-PURE = ("_app_connection.py", "_apps.py", "_client.py", "_errors.py", "_features.py", "_oauth.py", "_settings.py")
+PURE = ("_app_connection.py", "_apps.py", "_client.py", "_errors.py", "_features.py", "_oauth.py", "_record.py",
+        "_settings.py")
 
 
 def _section():
