@@ -10,7 +10,6 @@ connection, the request log never holds a token.
 """
 
 import asyncio
-import copy
 import json
 import ssl
 import sys
