@@ -35,8 +35,8 @@ def controller_run(runner, playbook, ids, limit, window, forks):
 def measure(runner, args):
     count, limit, window, forks = args.cpu_apps, args.cpu_limit, args.cpu_window, args.cpu_forks
     ids = app_ids("Rate", count)
-    module = controller_run(runner, "feature_converge.yml", ids, limit, window, forks)
-    uri = controller_run(runner, "uri_recipe.yml", ids, limit, window, forks)
+    module = controller_run(runner, PLAYBOOKS[0], ids, limit, window, forks)
+    uri = controller_run(runner, PLAYBOOKS[1], ids, limit, window, forks)
     return dict(apps=count, forks=forks, rate_limit=limit, rate_window=window, floor=module["floor"],
                 module=module, uri=uri)
 

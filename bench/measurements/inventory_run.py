@@ -26,7 +26,7 @@ def measure(runner, args):
     labels, _ids, total = prepare_audit_org(emu, args.inventory_apps, args.org_apps)
     emu.limit(args.limit, args.window, "okta", args.limit_org)
     config = {"plugin": "oktaops.okta.okta_apps", "filter": 'name eq "{0}"'.format(AUDIT_NAME)}
-    side = limited_run(runner, "inventory_provisioning.yml", audit_variables(labels), args.limit, args.window,
+    side = limited_run(runner, PLAYBOOKS[0], audit_variables(labels), args.limit, args.window,
                        check=True, forks=args.inventory_forks, inventory=("bench.okta_apps.yml", config))
     hosts = sorted({e["host"] for e in side.pop("results") if e["task"] == "Audit the app's provisioning"})
     check_no_change(side, "measurement 2")

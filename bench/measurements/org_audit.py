@@ -97,7 +97,7 @@ def measure(runner, args):
     labels, _ids, total = prepare_audit_org(emu, args.audit_apps, args.org_apps)
     variables = audit_variables(labels)
     sides = {}
-    for key, playbook in (("layout_010", "audit_010.yml"), ("role", "audit_role.yml")):
+    for key, playbook in zip(("layout_010", "role"), PLAYBOOKS):
         emu.limit(args.limit, args.window, "okta", args.limit_org)
         side = limited_run(runner, playbook, variables, args.limit, args.window, check=True)
         side.pop("results")

@@ -30,8 +30,7 @@ def measure(runner, args):
     current = emu.state()["apps"][app_ids("Req", 1)[0]]["features"][FEATURE]["capabilities"]
     noop = {"update": {"profile": {"status": current["update"]["profile"]["status"]}}}
     emu.admin("DELETE", "/_admin/requests")
-    run = runner.play("request_counts.yml", dict(app_ids=app_ids("Req", 2), desired=CHANGE, noop=noop,
-                                                 paged_label=paged_label))
+    run = runner.play(PLAYBOOKS[0], dict(app_ids=app_ids("Req", 2), desired=CHANGE, noop=noop, paged_label=paged_label))
     require_ok(run, "request counts")
     log = emu.requests_log()
     starts = [(e["time"], e["task"]) for e in run["task_starts"]]
