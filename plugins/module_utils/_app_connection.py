@@ -248,7 +248,7 @@ class ConnectionPlan:
     when Okta refuses."""
 
     changed: bool
-    changes: list
+    changed_settings: list
     calls: list
     send_token: bool
     before: dict
@@ -372,7 +372,7 @@ def plan_connection(connection, state, profile=None, update_credentials="on_crea
         after.update(expected)
     before = _diff_side(current, ())
     after_side = _diff_side(after, sent)
-    return ConnectionPlan(changed=bool(calls), changes=changes, calls=calls,
+    return ConnectionPlan(changed=bool(calls), changed_settings=changes, calls=calls,
                           send_token=any(secret[0] == "token" for secret in sent), before=before, after=after_side,
                           body=body, expected=expected, send_credentials=bool(sent), authorize_url=link,
                           consent_required=enabling and pending)

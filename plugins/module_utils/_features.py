@@ -21,12 +21,12 @@ Both come from one table, ``_TABLE``, which also yields the argument spec, so th
 
 Flow used by the module::
 
-    problems = input_problems(feature, params)          # before any request
+    problems = feature_input_problems(feature, params)          # before any request
     desired = to_wire(params)
-    result = plan(current_capabilities, desired)        # same call in check mode and real runs
+    result = plan_capabilities(current_capabilities, desired)        # same call in check mode and real runs
     problems = body_problems(feature, result.body)       # only when result.changed
     returned = <PUT result.body>
-    missing = unapplied(desired, returned_capabilities)  # [] when Okta holds every desired leaf
+    missing = feature_unapplied(desired, returned_capabilities)  # [] when Okta holds every desired leaf
 
 How Okta refuses features for an app without working provisioning::
 
@@ -318,7 +318,7 @@ def _check_input(fld, value, option_path, wire_path, problems, root="capabilitie
         _check_leaf_value(fld, value, where, problems)
 
 
-def input_problems(feature, params, root="capabilities"):
+def feature_input_problems(feature, params, root="capabilities"):
     """Problems with the user's input that can be judged before any request. An empty list means fine.
 
     ``params`` is the validated value of the ``capabilities`` option (option spelling, None for unset); ``root``
@@ -451,7 +451,7 @@ def _differing_paths(desired, actual):
 
 
 @record
-class Plan:
+class CapabilitiesPlan:
     """Outcome of comparing current capabilities with the desired leaves.
 
     ``body`` is what to PUT (equal to ``after``) when ``changed``, else None.
@@ -461,10 +461,10 @@ class Plan:
     before: dict
     after: dict
     body: dict | None
-    changed_paths: list = field(default_factory=list)
+    changed_settings: list = field(default_factory=list)
 
 
-def plan(current_caps, desired):
+def plan_capabilities(current_caps, desired):
     """Compare and merge. The same call serves check mode and real runs.
 
     ``current_caps`` is the ``capabilities`` of Okta's GET (any spelling, nulls allowed); ``desired`` the
@@ -472,15 +472,15 @@ def plan(current_caps, desired):
     """
     before = normalise(current_caps)
     wanted = normalise(desired)
-    changed_paths = _differing_paths(wanted, before)
+    changed_settings = _differing_paths(wanted, before)
     after = merge(current_caps, desired)
-    changed = bool(changed_paths)
-    return Plan(
+    changed = bool(changed_settings)
+    return CapabilitiesPlan(
         changed=changed,
         before=before,
         after=after,
         body=copy.deepcopy(after) if changed else None,
-        changed_paths=changed_paths,
+        changed_settings=changed_settings,
     )
 
 
@@ -492,7 +492,7 @@ def diff_view(plan_result):
     }
 
 
-def unapplied(desired, returned_caps):
+def feature_unapplied(desired, returned_caps):
     """Sorted dotted wire paths of desired leaves that the returned capabilities do not hold.
 
     Both sides are normalised first, so Okta may answer in either username spelling.
@@ -548,7 +548,7 @@ def body_problems(feature, body, root="capabilities"):
 
     Only what can be judged after the merge: a schedule import without ``expression``, a ``username``
     without ``usernameFormat``, a missing required top-level block, or a wrong type or value coming from
-    Okta's current settings. The body is checked exactly as given (pass ``plan(...).body``). ``root`` names the
+    Okta's current settings. The body is checked exactly as given (pass ``plan_capabilities(...).body``). ``root`` names the
     option holding the capabilities in the sentences.
     """
     if feature not in FEATURES:
@@ -669,15 +669,15 @@ def not_offered_message(subject, feature, read, action="configure", advice=None)
 
 @record
 class FeaturePlan:
-    """One feature planned from a features read: Okta's feature object, the :class:`Plan`, or why it cannot be."""
+    """One feature planned from a features read: Okta's feature object, the :class:`CapabilitiesPlan`, or why it cannot be."""
 
     current: dict | None
-    outcome: Plan | None
+    outcome: CapabilitiesPlan | None
     problem: str | None = None
 
 
 def plan_feature(read, feature, desired, subject, root="capabilities"):
-    """Plan ``feature`` of a :class:`FeaturesRead` towards ``desired`` (wire capabilities), before any write.
+    """CapabilitiesPlan ``feature`` of a :class:`FeaturesRead` towards ``desired`` (wire capabilities), before any write.
 
     ``problem`` is the failure to report instead when the app does not offer the feature, Okta's answer is not a
     feature object, or the body a change would send misses what Okta's schema requires.
@@ -687,7 +687,7 @@ def plan_feature(read, feature, desired, subject, root="capabilities"):
         return FeaturePlan(None, None, not_offered_message(subject, feature, read))
     if not isinstance(current.get("capabilities", {}), (Mapping, type(None))):
         return FeaturePlan(current, None, "Cannot read {0}: Okta's answer is not a feature object.".format(subject))
-    outcome = plan(current.get("capabilities"), desired)
+    outcome = plan_capabilities(current.get("capabilities"), desired)
     problems = body_problems(feature, outcome.body, root=root) if outcome.changed else []
     if problems:
         return FeaturePlan(current, outcome, "Cannot update {0}: the settings would be incomplete: {1}.".format(

@@ -29,11 +29,11 @@ from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import (
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
 from ansible_collections.oktaops.okta.plugins.module_utils._features import provisioning_hints
-from ansible_collections.oktaops.okta.plugins.module_utils._features import unapplied as feature_unapplied
+from ansible_collections.oktaops.okta.plugins.module_utils._features import feature_unapplied
 
 
 def write_feature(module, app_id, feature, outcome, desired, result=None):
-    """PUT ``outcome.body`` (a changed :class:`Plan`) as ``feature`` of the app and check Okta's answer.
+    """PUT ``outcome.body`` (a changed :class:`CapabilitiesPlan`) as ``feature`` of the app and check Okta's answer.
 
     ``module`` is the calling OktaModule (its ``call`` and ``fail_json`` fail the task, with the keys of ``result``
     added); returns Okta's answer, which holds every leaf of ``desired``, or fails the task naming the ones it does

@@ -374,11 +374,11 @@ def run(module, app_id):
     the_plan = plan_connection(current, module.params["state"], module.params["profile"],
                                module.params["update_credentials"])
     # What every later result holds, a failed write included.
-    known = dict(app_id=app_id, provisioning_supported=True, changed_settings=list(the_plan.changes),
-                 changes=list(the_plan.changes))
+    known = dict(app_id=app_id, provisioning_supported=True, changed_settings=list(the_plan.changed_settings),
+                 changes=list(the_plan.changed_settings))
     if the_plan.authorize_url:
         known["authorize_url"] = the_plan.authorize_url
-    if the_plan.changes:
+    if the_plan.changed_settings:
         # Only when there is something in it: a converged run's empty list is nothing a playbook acts on.
         module.deprecate(CHANGES_DEPRECATION, version="1.0.0", collection_name="oktaops.okta")
     result = dict(known, changed=the_plan.changed, token_sent=the_plan.send_token,

@@ -386,7 +386,7 @@ from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     PROVISIONING_UNSUPPORTED,
     capabilities_argument_spec,
     diff_view,
-    input_problems,
+    feature_input_problems,
     okta_spelling,
     plan_feature,
     provisioning_hints,
@@ -401,7 +401,7 @@ def main():
     spec.update(capabilities_argument_spec())
     module = OktaModule(argument_spec=spec, writes=True, supports_check_mode=True)
     feature = module.params["feature"]
-    problems = input_problems(feature, module.params["capabilities"])
+    problems = feature_input_problems(feature, module.params["capabilities"])
     if problems:
         module.fail_json(msg="Invalid capabilities for {0}: {1}.".format(feature, "; ".join(problems)),
                          problems=problems)
@@ -419,7 +419,7 @@ def main():
     if planned.problem:
         module.fail_json(msg=planned.problem, **known)
     current, outcome = planned.current, planned.outcome
-    known["changed_settings"] = list(outcome.changed_paths)
+    known["changed_settings"] = list(outcome.changed_settings)
     result = dict(known, changed=outcome.changed, feature=current)
     if module._diff:
         result["diff"] = diff_view(outcome)

@@ -493,7 +493,7 @@ from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     FEATURES,
     PROVISIONING_UNSUPPORTED,
     feature_argument_spec,
-    input_problems as feature_problems,
+    feature_input_problems,
     okta_spelling,
     plan_feature,
     provisioning_hints,
@@ -525,7 +525,7 @@ def check_input(module):
     desired = {}
     for feature, option in FEATURE_OPTIONS.items():
         if module.params[option] is not None:
-            problems.extend(feature_problems(feature, module.params[option], root=option))
+            problems.extend(feature_input_problems(feature, module.params[option], root=option))
             desired[feature] = to_wire(module.params[option])
     if desired and connection is not None and connection["state"] == "disabled":
         problems.append("connection.state=disabled turns provisioning off, so {0} cannot be configured in the same "
@@ -575,7 +575,7 @@ class Run(object):
         self.result["credentials_sent"] = self.conn_plan.send_credentials
         if self.conn_plan.authorize_url:
             self.result["authorize_url"] = self.conn_plan.authorize_url
-        self.result["changed_settings"].extend("connection." + path for path in self.conn_plan.changes)
+        self.result["changed_settings"].extend("connection." + path for path in self.conn_plan.changed_settings)
         self.before["connection"] = self.conn_plan.before
         self.after["connection"] = self.conn_plan.after
 
@@ -600,7 +600,7 @@ class Run(object):
                 self.result["features"][feature] = dict(
                     current, capabilities=okta_spelling(outcome.after, current.get("capabilities")))
             self.feature_plans[feature] = outcome
-            self.result["changed_settings"].extend("{0}.{1}".format(feature, p) for p in outcome.changed_paths)
+            self.result["changed_settings"].extend("{0}.{1}".format(feature, p) for p in outcome.changed_settings)
             self.before[feature] = outcome.before
             self.after[feature] = outcome.after
 

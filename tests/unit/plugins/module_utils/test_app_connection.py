@@ -83,7 +83,7 @@ def test_input_fine():
 
 def test_no_change_is_no_call():
     p = plan_connection(token_conn(), "enabled", token_profile(base_url="https://scim.example.com/1"))
-    assert (p.changed, p.calls, p.send_token, p.changes) == (False, [], False, [])
+    assert (p.changed, p.calls, p.send_token, p.changed_settings) == (False, [], False, [])
     assert p.before == p.after
 
 
@@ -92,14 +92,14 @@ def test_first_enable_sends_the_token_in_the_activating_post():
     p = plan_connection(token_conn("DISABLED"), "enabled", token_profile())
     assert p.calls == [("POST", {"baseUrl": "https://scim.example.com/1",
                                  "profile": {"authScheme": "TOKEN", "token": SECRET}}, True)]
-    assert p.send_token and p.send_credentials and p.changes == ["status", "profile.token"]
+    assert p.send_token and p.send_credentials and p.changed_settings == ["status", "profile.token"]
     assert p.after["profile"]["token"] == TOKEN_PLACEHOLDER
-    assert SECRET not in json.dumps([p.before, p.after, p.changes])
+    assert SECRET not in json.dumps([p.before, p.after, p.changed_settings])
 
 
 def test_enable_without_credentials_only_activates():
     p = plan_connection(token_conn("DISABLED"), "enabled", {"auth_scheme": "TOKEN"})
-    assert p.calls == [("activate",)] and not p.send_token and p.changes == ["status"]
+    assert p.calls == [("activate",)] and not p.send_token and p.changed_settings == ["status"]
     assert plan_connection(token_conn("DISABLED"), "enabled", None).calls == [("activate",)]
 
 
@@ -117,9 +117,9 @@ def test_update_token_always_sends_with_activation_in_one_post():
     p = plan_connection(token_conn("DISABLED"), "enabled", token_profile(), update_credentials="always")
     assert p.calls == [("POST", {"baseUrl": "https://scim.example.com/1",
                                  "profile": {"authScheme": "TOKEN", "token": SECRET}}, True)]
-    assert p.changes == ["status", "profile.token"]
+    assert p.changed_settings == ["status", "profile.token"]
     assert p.after["profile"]["token"] == TOKEN_PLACEHOLDER
-    assert SECRET not in json.dumps([p.before, p.after, p.changes])
+    assert SECRET not in json.dumps([p.before, p.after, p.changed_settings])
 
 
 def test_always_on_a_matching_enabled_connection_posts_without_activate():
@@ -131,7 +131,7 @@ def test_disable_with_profile_change_deactivates_first():
     p = plan_connection(token_conn(), "disabled", token_profile(base_url="https://new.example.com"))
     assert [c[0] for c in p.calls] == ["deactivate", "POST"]
     assert p.calls[1][1]["profile"]["token"] == SECRET  # sent with a profile update that happens anyway
-    assert p.changes == ["status", "baseUrl", "profile.token"]
+    assert p.changed_settings == ["status", "baseUrl", "profile.token"]
 
 
 def test_scheme_switch_drops_fields_of_the_other_scheme():
@@ -144,7 +144,7 @@ def test_unnamed_values_are_sent_as_held():
     p = plan_connection(oauth_conn(), "enabled", {"auth_scheme": "OAUTH2", "signing": {"rotation_mode": "MANUAL"}})
     assert p.calls == [("POST", {"profile": {"authScheme": "OAUTH2", "clientId": "0oaC",
                                              "signing": {"rotationMode": "MANUAL"}}}, False)]
-    assert p.changes == ["profile.signing.rotationMode"]
+    assert p.changed_settings == ["profile.signing.rotationMode"]
 
 
 def test_predicted_and_unapplied():
@@ -173,11 +173,11 @@ def test_office365_settings_are_write_only_credentials():
                                                              "adminPassword": "Pa55-w0rd-o365"}}}
     # an OAuth 2.0 profile without a client id may start a consent flow: the activation waits for Okta's answer
     assert p.calls == [("POST", body, False), ("activate_unless_consent",)]
-    assert p.changes == ["status", "profile.settings.adminUsername", "profile.settings.adminPassword"]
+    assert p.changed_settings == ["status", "profile.settings.adminUsername", "profile.settings.adminPassword"]
     assert p.send_credentials and not p.send_token
     assert p.after["profile"]["settings"] == {"adminUsername": CREDENTIAL_PLACEHOLDER,
                                               "adminPassword": CREDENTIAL_PLACEHOLDER}
-    text = json.dumps([p.before, p.after, p.changes])
+    text = json.dumps([p.before, p.after, p.changed_settings])
     assert "admin@o365.example" not in text and "Pa55-w0rd-o365" not in text
     # enabled and matching: nothing is sent, unless update_credentials=always
     enabled = oauth_conn("ENABLED", client_id=None, mode=None)
@@ -236,7 +236,7 @@ def test_oauth_connection_never_set_up_is_written_before_the_activation():
     for profile in (None, {"auth_scheme": "OAUTH2"}):
         p = plan_connection(conn, "enabled", profile)
         assert p.calls == [("POST", {"profile": {"authScheme": "OAUTH2"}}, False), ("activate_unless_consent",)]
-        assert p.changes == ["status"] and not p.consent_required
+        assert p.changed_settings == ["status"] and not p.consent_required
     # an Org2Org connection (it has a client id) is enabled by one lifecycle call
     assert plan_connection(oauth_conn("DISABLED"), "enabled", None).calls == [("activate",)]
 
@@ -311,7 +311,7 @@ def test_applying_the_plan_then_planning_again_changes_nothing(conn, state, prof
     assert view(after) == view(predicted(conn, first))
     # at most one write per reason, and enabling with a profile update is one request
     assert len(first.calls) <= 2
-    assert SECRET not in json.dumps([first.before, first.after, first.changes])
+    assert SECRET not in json.dumps([first.before, first.after, first.changed_settings])
 
 
 @settings(max_examples=300, deadline=None)

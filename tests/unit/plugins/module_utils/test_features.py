@@ -21,12 +21,12 @@ from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     body_problems,
     capabilities_argument_spec,
     diff_view,
-    input_problems,
+    feature_input_problems,
     merge,
     normalise,
-    plan,
+    plan_capabilities,
     to_wire,
-    unapplied,
+    feature_unapplied,
 )
 
 USER = "USER_PROVISIONING"
@@ -303,13 +303,13 @@ def test_spec_uses_no_openapi_only_keywords():
 
 def test_docs_user_body_pasted_in_camel_case():
     params = validate_input(copy.deepcopy(DOCS_USER_BODY))
-    assert input_problems(USER, params) == []
+    assert feature_input_problems(USER, params) == []
     desired = to_wire(params)
     assert desired == DOCS_USER_BODY
 
-    result = plan(DOCS_USER_CURRENT, desired)
+    result = plan_capabilities(DOCS_USER_CURRENT, desired)
     assert result.changed is True
-    assert result.changed_paths == [
+    assert result.changed_settings == [
         "create.lifecycleCreate.status",
         "update.lifecycleDeactivate.status",
         "update.password.change",
@@ -318,8 +318,8 @@ def test_docs_user_body_pasted_in_camel_case():
     ]
     assert result.body == result.after == DOCS_USER_BODY
     assert body_problems(USER, result.body) == []
-    assert plan(result.after, desired).changed is False
-    assert unapplied(desired, result.after) == []
+    assert plan_capabilities(result.after, desired).changed is False
+    assert feature_unapplied(desired, result.after) == []
 
 
 def test_snake_case_input_gives_the_same_desired_state():
@@ -333,16 +333,16 @@ def test_snake_case_input_gives_the_same_desired_state():
 
 def test_docs_inbound_body_pasted_with_user_name_format_and_null_imports():
     params = validate_input(copy.deepcopy(DOCS_INBOUND_BODY))
-    assert input_problems(INBOUND, params) == []
+    assert feature_input_problems(INBOUND, params) == []
     desired = to_wire(params)
     assert desired == {
         "importSettings": {"username": {"usernameFormat": "EMAIL"}, "schedule": {"status": "DISABLED"}},
         "importRules": DOCS_INBOUND_BODY["importRules"],
     }
 
-    result = plan(DOCS_INBOUND_CURRENT, desired)
+    result = plan_capabilities(DOCS_INBOUND_CURRENT, desired)
     assert result.changed is True
-    assert result.changed_paths == ["importSettings.schedule.status"]
+    assert result.changed_settings == ["importSettings.schedule.status"]
     # a null import in the input is unmanaged, not a removal: Okta's imports stay in the body
     schedule = result.body["importSettings"]["schedule"]
     assert schedule["fullImport"] == {"expression": "0 0 * * 0", "timezone": "America/New_York"}
@@ -355,7 +355,7 @@ def test_docs_inbound_body_pasted_with_user_name_format_and_null_imports():
 
 def test_body_never_carries_feature_level_keys():
     current = dict(DOCS_USER_CURRENT, name=USER, status="ENABLED", description="x", _links={"self": {"href": "h"}})
-    result = plan(current, {"update": {"profile": {"status": "ENABLED"}}})
+    result = plan_capabilities(current, {"update": {"profile": {"status": "ENABLED"}}})
     assert set(result.body) == {"create", "update"}
 
 
@@ -364,51 +364,51 @@ def test_user_name_format_current_equals_username_format_desired():
                "importRules": {}}
     desired = to_wire(validate_input({"import_settings": {"username": {"username_format": "CUSTOM"}}}))
     assert desired == {"importSettings": {"username": {"usernameFormat": "CUSTOM"}}}
-    result = plan(current, desired)
+    result = plan_capabilities(current, desired)
     assert result.changed is False
-    assert result.changed_paths == []
+    assert result.changed_settings == []
     assert result.body is None
 
 
 def test_user_name_format_difference_is_a_change_written_in_schema_spelling():
     current = {"importSettings": {"username": {"userNameFormat": "EMAIL"}}}
-    result = plan(current, {"importSettings": {"username": {"usernameFormat": "CUSTOM", "userNameExpression": "u.x"}}})
-    assert result.changed_paths == ["importSettings.username.userNameExpression", "importSettings.username.usernameFormat"]
+    result = plan_capabilities(current, {"importSettings": {"username": {"usernameFormat": "CUSTOM", "userNameExpression": "u.x"}}})
+    assert result.changed_settings == ["importSettings.username.userNameExpression", "importSettings.username.usernameFormat"]
     assert result.body == {"importSettings": {"username": {"usernameFormat": "CUSTOM", "userNameExpression": "u.x"}}}
 
 
 def test_null_schedule_import_equals_absent_one():
     current = {"importSettings": {"schedule": {"status": "DISABLED", "fullImport": None, "incrementalImport": None}}}
     desired = to_wire(validate_input({"importSettings": {"schedule": {"status": "DISABLED"}}}))
-    result = plan(current, desired)
+    result = plan_capabilities(current, desired)
     assert result.changed is False
     assert result.before == {"importSettings": {"schedule": {"status": "DISABLED"}}}
-    assert plan({"importSettings": {"schedule": {"status": "DISABLED"}}}, {"importSettings": {"schedule": {"fullImport": None}}}).changed is False
+    assert plan_capabilities({"importSettings": {"schedule": {"status": "DISABLED"}}}, {"importSettings": {"schedule": {"fullImport": None}}}).changed is False
 
 
 def test_none_leaves_equal_absent_ones():
-    assert plan({"update": {"password": {"seed": None}}}, {"update": {"password": {"seed": None}}}).changed is False
-    assert plan({}, {"update": {"password": {}}}).changed is False
+    assert plan_capabilities({"update": {"password": {"seed": None}}}, {"update": {"password": {"seed": None}}}).changed is False
+    assert plan_capabilities({}, {"update": {"password": {}}}).changed is False
 
 
 def test_only_the_timezone_of_an_existing_import():
     params = validate_input({"import_settings": {"schedule": {"full_import": {"timezone": "Europe/Paris"}}}})
-    assert input_problems(INBOUND, params) == []
-    result = plan(DOCS_INBOUND_CURRENT, to_wire(params))
-    assert result.changed_paths == ["importSettings.schedule.fullImport.timezone"]
+    assert feature_input_problems(INBOUND, params) == []
+    result = plan_capabilities(DOCS_INBOUND_CURRENT, to_wire(params))
+    assert result.changed_settings == ["importSettings.schedule.fullImport.timezone"]
     assert result.body["importSettings"]["schedule"]["fullImport"] == {"expression": "0 0 * * 0", "timezone": "Europe/Paris"}
     assert body_problems(INBOUND, result.body) == []
 
 
 def test_plan_unchanged_has_no_body_and_same_diff():
-    result = plan(DOCS_USER_CURRENT, {"update": {"profile": {"status": "DISABLED"}}})
+    result = plan_capabilities(DOCS_USER_CURRENT, {"update": {"profile": {"status": "DISABLED"}}})
     assert result.changed is False
     assert result.body is None
     assert diff_view(result) == {"before": normalise(DOCS_USER_CURRENT), "after": normalise(DOCS_USER_CURRENT)}
 
 
 def test_diff_view_is_a_copy():
-    result = plan(DOCS_USER_CURRENT, {"update": {"profile": {"status": "ENABLED"}}})
+    result = plan_capabilities(DOCS_USER_CURRENT, {"update": {"profile": {"status": "ENABLED"}}})
     view = diff_view(result)
     assert set(view) == {"before", "after"}
     assert view["before"]["update"]["profile"] == {"status": "DISABLED"}
@@ -419,7 +419,7 @@ def test_diff_view_is_a_copy():
 
 def test_booleans_are_compared_strictly():
     current = {"importRules": {"userCreateAndMatch": {"allowPartialMatch": 0}}}
-    assert plan(current, {"importRules": {"userCreateAndMatch": {"allowPartialMatch": False}}}).changed is True
+    assert plan_capabilities(current, {"importRules": {"userCreateAndMatch": {"allowPartialMatch": False}}}).changed is True
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -474,13 +474,13 @@ def test_merge_normalises_both_sides():
                                   "schedule": {"fullImport": None, "incrementalImport": {}}}}
     assert merge(current, desired) == {"importSettings": {"username": {"usernameFormat": "CUSTOM"},
                                                           "schedule": {"status": "ENABLED", "fullImport": {"expression": "0 0 * * *"}}}}
-    result = plan(with_alt_spelling(current), desired)
-    assert result.changed_paths == ["importSettings.username.usernameFormat"]
+    result = plan_capabilities(with_alt_spelling(current), desired)
+    assert result.changed_settings == ["importSettings.username.usernameFormat"]
     assert result.body == merge(current, desired)
 
 
 # ------------------------------------------------------------------------------------------------------------------
-# input_problems
+# feature_input_problems
 # ------------------------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("feature, raw, expected", [
@@ -508,29 +508,29 @@ def test_merge_normalises_both_sides():
       "is 65 characters long; Okta allows at most 64"]),
 ])
 def test_input_problems(feature, raw, expected):
-    assert input_problems(feature, validate_input(raw)) == expected
+    assert feature_input_problems(feature, validate_input(raw)) == expected
 
 
 def test_input_problems_accepts_a_64_character_timezone():
     params = validate_input({"import_settings": {"schedule": {"full_import": {"expression": "0 0 * * *", "timezone": "A" * 64}}}})
-    assert input_problems(INBOUND, params) == []
+    assert feature_input_problems(INBOUND, params) == []
 
 
 def test_input_problems_checks_unvalidated_values_too():
-    problems = input_problems(USER, {"update": {"password": {"seed": "bogus"}, "profile": "ENABLED"}})
+    problems = feature_input_problems(USER, {"update": {"password": {"seed": "bogus"}, "profile": "ENABLED"}})
     assert problems == [
         "capabilities.update.profile must be a dictionary, got 'ENABLED'",
         "capabilities.update.password.seed must be one of OKTA, RANDOM, got 'bogus'",
     ]
-    assert input_problems(INBOUND, {"import_rules": {"user_create_and_match": {"allow_partial_match": "yes"}}}) == [
+    assert feature_input_problems(INBOUND, {"import_rules": {"user_create_and_match": {"allow_partial_match": "yes"}}}) == [
         "capabilities.import_rules.user_create_and_match.allow_partial_match "
         "(importRules.userCreateAndMatch.allowPartialMatch) must be a boolean, got 'yes'"]
 
 
 def test_input_problems_unknown_feature_and_none():
-    assert input_problems("GROUP_PUSH", {"update": {"profile": {"status": "ENABLED"}}}) == [
+    assert feature_input_problems("GROUP_PUSH", {"update": {"profile": {"status": "ENABLED"}}}) == [
         "feature must be one of USER_PROVISIONING, INBOUND_PROVISIONING, got 'GROUP_PUSH'"]
-    assert input_problems(USER, None) == ["capabilities sets no value; name at least one setting to manage"]
+    assert feature_input_problems(USER, None) == ["capabilities sets no value; name at least one setting to manage"]
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -567,14 +567,14 @@ BODY_CASES = [
 
 @pytest.mark.parametrize("feature, current, desired, expected", BODY_CASES)
 def test_body_problems(feature, current, desired, expected):
-    result = plan(current, desired)
+    result = plan_capabilities(current, desired)
     assert result.changed is True
     assert body_problems(feature, result.body) == expected
 
 
 @pytest.mark.parametrize("feature, current, desired, expected", BODY_CASES)
 def test_body_problems_are_real_schema_errors(schemas, feature, current, desired, expected):
-    assert _schema_errors(schemas, feature, plan(current, desired).body)
+    assert _schema_errors(schemas, feature, plan_capabilities(current, desired).body)
 
 
 def test_body_problems_clean_and_degenerate_bodies(schemas):
@@ -593,7 +593,7 @@ def test_body_problems_clean_and_degenerate_bodies(schemas):
 
 
 # ------------------------------------------------------------------------------------------------------------------
-# unapplied
+# feature_unapplied
 # ------------------------------------------------------------------------------------------------------------------
 
 def test_unapplied():
@@ -602,13 +602,13 @@ def test_unapplied():
     returned = {"importSettings": {"username": {"userNameFormat": "CUSTOM", "userNameExpression": "user.login"},
                                    "schedule": {"status": "ENABLED", "fullImport": None}},
                 "importRules": {"userCreateAndMatch": {"allowPartialMatch": True}}}
-    assert unapplied(desired, returned) == []
+    assert feature_unapplied(desired, returned) == []
     returned["importSettings"]["username"]["userNameFormat"] = "EMAIL"
     returned["importSettings"]["schedule"]["status"] = "DISABLED"
-    assert unapplied(desired, returned) == ["importSettings.schedule.status", "importSettings.username.usernameFormat"]
-    assert unapplied(desired, None) == [
+    assert feature_unapplied(desired, returned) == ["importSettings.schedule.status", "importSettings.username.usernameFormat"]
+    assert feature_unapplied(desired, None) == [
         "importSettings.schedule.status", "importSettings.username.userNameExpression", "importSettings.username.usernameFormat"]
-    assert unapplied({}, None) == []
+    assert feature_unapplied({}, None) == []
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -726,7 +726,7 @@ def feature_case(draw):
     current = draw(as_okta_returns(VALID_CURRENT[feature]))
     raw = draw(raw_options(capabilities_argument_spec()["capabilities"]["options"], only=caps.FEATURE_BLOCKS[feature]))
     params = validate_input(raw)
-    problems = input_problems(feature, params)
+    problems = feature_input_problems(feature, params)
     desired = to_wire(params)
     assert problems == ([] if desired else ["capabilities sets no value; name at least one setting to manage"])
     # keep some cases without any desired leaf, but mostly exercise real changes
@@ -742,18 +742,18 @@ def feature_case(draw):
 @given(feature_case())
 def test_law_idempotence(case):
     feature, current, desired = case
-    after = plan(current, desired).after
-    again = plan(after, desired)
-    assert again.changed is False and again.changed_paths == [] and again.body is None
-    assert plan(with_alt_spelling(after), desired).changed is False
-    assert unapplied(desired, with_alt_spelling(after)) == []
+    after = plan_capabilities(current, desired).after
+    again = plan_capabilities(after, desired)
+    assert again.changed is False and again.changed_settings == [] and again.body is None
+    assert plan_capabilities(with_alt_spelling(after), desired).changed is False
+    assert feature_unapplied(desired, with_alt_spelling(after)) == []
 
 
 @PROPERTY_SETTINGS
 @given(feature_case())
 def test_law_unnamed_leaves_unchanged_and_desired_leaves_present(case):
     feature, current, desired = case
-    result = plan(current, desired)
+    result = plan_capabilities(current, desired)
     before, after, wanted = flat(normalise(current)), flat(result.after), flat(desired)
     for path, value in before.items():
         if path not in wanted:
@@ -768,11 +768,11 @@ def test_law_unnamed_leaves_unchanged_and_desired_leaves_present(case):
 @given(feature_case())
 def test_law_changed_iff_desired_not_subset_of_current(case):
     feature, current, desired = case
-    result = plan(current, desired)
+    result = plan_capabilities(current, desired)
     held = flat(normalise(current))
     subset = all(path in held and held[path] == value and type(held[path]) is type(value) for path, value in flat(desired).items())
     assert result.changed is (not subset)
-    assert result.changed_paths == sorted(".".join(p) for p, v in flat(desired).items() if not (p in held and held[p] == v))
+    assert result.changed_settings == sorted(".".join(p) for p, v in flat(desired).items() if not (p in held and held[p] == v))
     assert (result.body is None) is (not result.changed)
     if result.changed:
         assert result.body == result.after
@@ -783,7 +783,7 @@ def test_law_changed_iff_desired_not_subset_of_current(case):
 @given(feature_case())
 def test_law_body_problems_match_the_official_schema(schemas, case):
     feature, current, desired = case
-    body = plan(current, desired).after
+    body = plan_capabilities(current, desired).after
     problems = body_problems(feature, body)
     errors = _schema_errors(schemas, feature, body)
     if not problems:
@@ -799,8 +799,8 @@ def test_law_no_input_is_mutated(case):
     snapshot = copy.deepcopy((current, desired))
     merged = merge(current, desired)
     assert (current, desired) == snapshot
-    result = plan(current, desired)
-    unapplied(desired, current)
+    result = plan_capabilities(current, desired)
+    feature_unapplied(desired, current)
     body_problems(feature, result.after)
     normalise(current)
     assert (current, desired) == snapshot
@@ -885,7 +885,7 @@ def test_plan_feature_plans_an_offered_feature():
     planned = caps.plan_feature(_read(current), "USER_PROVISIONING", {"update": {"profile": {"status": "ENABLED"}}},
                                 "USER_PROVISIONING of app 0oa1")
     assert planned.problem is None and planned.current is current
-    assert planned.outcome.changed and planned.outcome.changed_paths == ["update.profile.status"]
+    assert planned.outcome.changed and planned.outcome.changed_settings == ["update.profile.status"]
 
 
 def test_plan_feature_names_a_feature_the_app_does_not_offer():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.oktaops.okta.plugins.module_utils._features import FeaturePlan, FeaturesRead, Plan
+from ansible_collections.oktaops.okta.plugins.module_utils._features import CapabilitiesPlan, FeaturePlan, FeaturesRead
 from ansible_collections.oktaops.okta.plugins.module_utils._record import field, record
 from ansible_collections.oktaops.okta.plugins.module_utils._settings import Credentials
 
@@ -78,8 +78,8 @@ def test_repr_names_every_field_and_records_are_unhashable():
 
 
 def test_the_collection_records():
-    plan = Plan(changed=False, before={}, after={}, body=None)
-    assert plan.changed_paths == [] and plan.body is None
+    plan = CapabilitiesPlan(changed=False, before={}, after={}, body=None)
+    assert plan.changed_settings == [] and plan.body is None
     read = FeaturesRead([{"name": "USER_PROVISIONING"}])
     assert read.problem is None and read.find("USER_PROVISIONING") == {"name": "USER_PROVISIONING"}
     assert FeaturePlan(None, None, "why").problem == "why"
