@@ -84,6 +84,18 @@ def authorize_url(connection):
     return href if isinstance(href, str) and href else None
 
 
+def connection_facts(connection):
+    """What a read of the connection says of the app's provisioning: ``provisioning_supported``,
+    ``provisioning_enabled`` and, when Okta offers the consent link, ``authorize_url`` (result keys of the modules)."""
+    supported = not is_unsupported(connection)
+    facts = dict(provisioning_supported=supported,
+                 provisioning_enabled=supported and connection.get("status") == "ENABLED")
+    url = authorize_url(connection)
+    if url:
+        facts["authorize_url"] = url
+    return facts
+
+
 def waits_for_consent(connection):
     """True when the connection is not ENABLED while Okta offers the authorize link: an administrator's consent
     is (or may still be) needed before it can be enabled."""
@@ -200,7 +212,8 @@ def _get(obj, path):
     return obj
 
 
-def _put(obj, path, value):
+def put_path(obj, path, value):
+    """Set ``value`` at ``path`` (a tuple of keys) in the dict ``obj``, creating the dicts on the way."""
     for key in path[:-1]:
         obj = obj.setdefault(key, {})
     obj[path[-1]] = value
@@ -260,7 +273,7 @@ def _body(current, flat):
         if value is None and same_scheme:
             value = current.get(name)
         if value is not None:
-            _put(body, send, value)
+            put_path(body, send, value)
     return body
 
 
@@ -331,7 +344,7 @@ def plan_connection(connection, state, profile=None, update_credentials="on_crea
     if changes:
         body = _body(current, flat)
         for name, send, _scheme, _placeholder in sent:
-            _put(body, send, flat[name])
+            put_path(body, send, flat[name])
     link = authorize_url(connection)
     if body is None and enabling and link is None and current["auth_scheme"] == "OAUTH2" \
             and flat.get("auth_scheme", "OAUTH2") == "OAUTH2" and "client_id" not in current:
@@ -371,9 +384,9 @@ def _diff_side(flat_view, sent):
     out = {"status": flat_view.get("status"), "profile": {"authScheme": flat_view.get("auth_scheme")}}
     for name, _send, read, _schemes in _FIELDS:
         if flat_view.get(name) is not None:
-            _put(out, read, flat_view[name])
+            put_path(out, read, flat_view[name])
     for _name, send, _scheme, placeholder in sent:
-        _put(out, send, placeholder)
+        put_path(out, send, placeholder)
     return out
 
 
@@ -408,7 +421,7 @@ def predicted(connection, the_plan):
         for name, _send, read, _schemes in _FIELDS:
             value = _get(after, read)
             if value is not None:
-                _put(result, read, value)
+                put_path(result, read, value)
     links = result.get("_links")
     if isinstance(links, dict) and isinstance(links.get("self"), dict) and links["self"].get("href"):
         href = links["self"]["href"]

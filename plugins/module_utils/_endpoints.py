@@ -95,15 +95,12 @@ DEACTIVATE_CONNECTION = Endpoint("POST", "/api/v1/apps/{appId}/connections/defau
                                  "Cannot deactivate the provisioning connection of app {appId}")
 LIST_FEATURES = Endpoint("GET", "/api/v1/apps/{appId}/features", "listFeaturesForApplication", READ_SCOPE,
                          "Cannot read the features of app {appId}", _APP_NOT_FOUND)
-GET_FEATURE = Endpoint("GET", "/api/v1/apps/{appId}/features/{featureName}", "getFeatureForApplication", READ_SCOPE,
-                       "Cannot read feature {featureName} of app {appId}",
-                       "app {appId} was not found, or it does not support {featureName}; check app_id")
 UPDATE_FEATURE = Endpoint("PUT", "/api/v1/apps/{appId}/features/{featureName}", "updateFeatureForApplication",
                           MANAGE_SCOPE, "Cannot update {featureName} of app {appId}",
                           "app {appId} was not found, or it does not offer {featureName}; check app_id")
 
 ENDPOINTS = (LIST_APPS, GET_APP, GET_CONNECTION, UPDATE_CONNECTION, ACTIVATE_CONNECTION, DEACTIVATE_CONNECTION,
-             LIST_FEATURES, GET_FEATURE, UPDATE_FEATURE)
+             LIST_FEATURES, UPDATE_FEATURE)
 
 # The connection's lifecycle calls by the name a connection plan uses for them.
 CONNECTION_LIFECYCLE = {"activate": ACTIVATE_CONNECTION, "deactivate": DEACTIVATE_CONNECTION}

@@ -26,7 +26,7 @@ import math
 import re
 from collections import Counter
 
-from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import SCHEMES, view
+from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import SCHEMES, put_path, view
 from ansible_collections.oktaops.okta.plugins.module_utils._features import feature_argument_spec, from_wire
 from ansible_collections.oktaops.okta.plugins.module_utils._apps import resolve_label
 
@@ -68,12 +68,6 @@ def secret_free(value):
     return value
 
 
-def _put(obj, path, value):
-    for key in path[:-1]:
-        obj = obj.setdefault(key, {})
-    obj[path[-1]] = value
-
-
 def connection_options(connection):
     """The ``connection`` option of okta_app_provisioning that describes Okta's ``connection`` as it is.
 
@@ -86,7 +80,7 @@ def connection_options(connection):
         profile = {}
         for name, path in CONNECTION_PROFILE:
             if current.get(name) is not None:
-                _put(profile, path, current[name])
+                put_path(profile, path, current[name])
         out["profile"] = profile
     return out
 
@@ -163,7 +157,7 @@ def nest(settings):
     """The nested dict of ``settings`` ({path: value}), its keys in the stable order."""
     out = {}
     for path in sorted(settings, key=_order):
-        _put(out, path, settings[path])
+        put_path(out, path, settings[path])
     return out
 
 

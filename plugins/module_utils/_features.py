@@ -40,7 +40,7 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_FEATURE, LIST_FEATURES
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import LIST_FEATURES
 from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
 
 
@@ -619,9 +619,9 @@ def provisioning_hints():
     return {provisioning_disabled: ENABLE_HINT, provisioning_unsupported: UNSUPPORTED_HINT}
 
 
-def features_path(app_id, name=None):
-    """The path of the app's features, or of the feature ``name`` (from the table in ``_endpoints.py``)."""
-    return LIST_FEATURES.path_for(app_id) if name is None else GET_FEATURE.path_for(app_id, name)
+def features_path(app_id):
+    """The path of the app's features list (from the table in ``_endpoints.py``)."""
+    return LIST_FEATURES.path_for(app_id)
 
 
 @dataclass(frozen=True)
@@ -640,14 +640,15 @@ class FeaturesRead:
         return None
 
 
-def read_features(client, app_id, name=None):
-    """One GET of the app's features (all of them, or only ``name``).
+def read_features(client, app_id):
+    """One GET of the app's features list (``listFeaturesForApplication``); :meth:`FeaturesRead.find` picks one.
 
-    Provisioning switched off or unsupported is an answer, not an error: it comes back as
-    ``FeaturesRead([], problem, error)``. Every other OktaError is raised.
+    The list is read even for one feature: Okta documents the 400 that says provisioning is switched off or
+    unsupported for the list only, not for the single feature's GET. That 400 is an answer, not an error: it
+    comes back as ``FeaturesRead([], problem, error)``. Every other OktaError is raised.
     """
     try:
-        body = client.get_json(features_path(app_id, name))
+        body = client.get_json(features_path(app_id))
     except OktaError as exc:
         problem = provisioning_problem(exc)
         if problem is None:
@@ -656,11 +657,14 @@ def read_features(client, app_id, name=None):
     return FeaturesRead(body if isinstance(body, list) else [body])
 
 
-def not_offered_message(subject, feature, read):
-    """The failure for an app whose features list lacks ``feature`` (``read`` is its FeaturesRead)."""
+def not_offered_message(subject, feature, read, action="configure", advice=None):
+    """The failure for an app whose features list lacks ``feature`` (``read`` is its FeaturesRead).
+
+    ``action`` is the verb of the sentence ("Cannot configure ..."), ``advice`` what to do, after a semicolon.
+    """
     offered = sorted(str(f.get("name")) for f in read.features if isinstance(f, Mapping))
-    return "Cannot configure {0}: this app does not offer {1} (it offers {2}).".format(
-        subject, feature, ", ".join(offered) or "no provisioning feature")
+    return "Cannot {0} {1}: this app does not offer {2} (it offers {3}){4}.".format(
+        action, subject, feature, ", ".join(offered) or "no provisioning feature", "; " + advice if advice else "")
 
 
 @dataclass(frozen=True)

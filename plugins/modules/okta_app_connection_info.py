@@ -128,11 +128,7 @@ connection:
     # END generated: connection_object
 """
 
-from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
-    authorize_url,
-    is_unsupported,
-    read_connection,
-)
+from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import connection_facts, read_connection
 from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_CONNECTION
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
 
@@ -142,13 +138,7 @@ def main():
     app_id = module.resolve_app_id()
     connection = module.call(GET_CONNECTION.at(app_id), read_connection, module.client, app_id,
                              result=dict(app_id=app_id))
-    result = dict(changed=False, app_id=app_id, connection=connection,
-                  provisioning_supported=not is_unsupported(connection),
-                  provisioning_enabled=connection.get("status") == "ENABLED")
-    url = authorize_url(connection)
-    if url:
-        result["authorize_url"] = url
-    module.exit_json(**result)
+    module.exit_json(changed=False, app_id=app_id, connection=connection, **connection_facts(connection))
 
 
 if __name__ == "__main__":

@@ -12,13 +12,18 @@ short_description: Read the provisioning features of an Okta app
 version_added: 0.1.0
 description:
   - Reads one or all Application Features of an Okta app, C(USER_PROVISIONING) (Provisioning > To App) and
-    C(INBOUND_PROVISIONING) (Provisioning > To Okta), with C(GET /api/v1/apps/{appId}/features[/{feature}]).
-  - Without O(feature) it makes one request for the list; with it, one request for that feature (plus the
-    label lookup when O(app_label) is used).
+    C(INBOUND_PROVISIONING) (Provisioning > To Okta), with C(GET /api/v1/apps/{appId}/features).
+  - One request, with or without O(feature) (plus the label lookup when O(app_label) is used). With O(feature)
+    it reads the list and returns that feature from it. Okta documents how it answers an app whose provisioning
+    is off or absent for the list only, so the module never calls the single feature's
+    C(GET /api/v1/apps/{appId}/features/{feature}) and reads the same way whatever Okta does there.
   - When the app's provisioning is not enabled, Okta refuses to return features; the module then succeeds with
     RV(features=[]) and RV(provisioning_enabled=false) instead of failing.
   - When the app's type has no provisioning at all (most apps of a real org, such as OIDC and SAML apps), it
     succeeds with RV(features=[]), RV(provisioning_enabled=false) and RV(provisioning_supported=false).
+  - When the app's provisioning works but the app does not offer O(feature) (for example C(INBOUND_PROVISIONING)
+    of a Zscaler app), the module fails with a message naming the features the app offers, and returns
+    RV(provisioning_supported=true) and RV(provisioning_enabled=true).
   - Never changes anything.
 author:
   - oktaops.okta maintainers (@oktaops)
@@ -89,22 +94,23 @@ app_id:
 provisioning_enabled:
   description:
     - Whether provisioning is enabled for the app. When V(false), Okta returns no features and RV(features) is empty.
-  returned: always
+  returned: success, and when the app does not offer O(feature)
   type: bool
   sample: true
 provisioning_supported:
   description:
     - Whether the app's type offers provisioning. V(false) when Okta says provisioning is not supported for the
       app; RV(features) is then empty. V(true) otherwise, also when provisioning is supported but not enabled.
-  returned: success
+  returned: success, and when the app does not offer O(feature)
   type: bool
   sample: true
   version_added: 0.2.0
 features:
   description:
-    - The app's features as Okta returns them, with Okta's own keys. A list even when O(feature) is set.
+    - The app's features as Okta returns them, with Okta's own keys. A list even when O(feature) is set; it then
+      holds that feature only.
     - Okta spells the INBOUND username format key C(userNameFormat) in its answers.
-  returned: always
+  returned: success
   type: list
   elements: dict
   contains:
@@ -148,12 +154,15 @@ features:
     # END generated: feature_object
 """
 
-from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_FEATURE, LIST_FEATURES
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import LIST_FEATURES
 from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     PROVISIONING_UNSUPPORTED,
+    not_offered_message,
     read_features,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
+
+NOT_OFFERED_ADVICE = "leave feature out to read all of the app's features, or check app_id"
 
 
 def main():
@@ -163,10 +172,19 @@ def main():
     )
     app_id = module.resolve_app_id()
     feature = module.params["feature"]
-    target = GET_FEATURE.at(app_id, feature) if feature else LIST_FEATURES.at(app_id)
-    read = module.call(target, read_features, module.client, app_id, feature, result=dict(app_id=app_id))
-    module.exit_json(changed=False, app_id=app_id, features=read.features, provisioning_enabled=not read.problem,
-                     provisioning_supported=read.problem != PROVISIONING_UNSUPPORTED)
+    # The list even for one feature: Okta documents its "provisioning is not enabled / not supported" answer for
+    # the list only, so the result is the same whichever way Okta answers the single feature's GET.
+    read = module.call(LIST_FEATURES.at(app_id), read_features, module.client, app_id, result=dict(app_id=app_id))
+    result = dict(changed=False, app_id=app_id, provisioning_enabled=not read.problem,
+                  provisioning_supported=read.problem != PROVISIONING_UNSUPPORTED)
+    features = read.features
+    if feature and not read.problem:
+        found = read.find(feature)
+        if found is None:
+            module.fail_json(msg=not_offered_message("{0} of app {1}".format(feature, app_id), feature, read,
+                                                     action="read", advice=NOT_OFFERED_ADVICE), **result)
+        features = [found]
+    module.exit_json(features=features, **result)
 
 
 if __name__ == "__main__":

@@ -152,11 +152,7 @@ options:
         import_rules: {user_create_and_match: {exact_match_criteria: EMAIL}}
 """
 
-from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import (
-    authorize_url,
-    is_unsupported,
-    read_connection,
-)
+from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import connection_facts, read_connection
 from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_CONNECTION, LIST_FEATURES
 from ansible_collections.oktaops.okta.plugins.module_utils._export import (
     provisioning_options,
@@ -175,13 +171,8 @@ def main():
     connection = module.call(GET_CONNECTION.at(app_id), read_connection, module.client, app_id,
                              result=dict(app_id=app_id))
     result = dict(changed=False, app_id=app_id, connection=secret_free(connection), features={}, options={},
-                  provisioning_supported=not is_unsupported(connection),
-                  provisioning_enabled=connection.get("status") == "ENABLED")
-    url = authorize_url(connection)
-    if url:
-        result["authorize_url"] = url
+                  **connection_facts(connection))
     if not result["provisioning_supported"]:
-        result["provisioning_enabled"] = False
         module.exit_json(**result)
 
     features = []

@@ -14,7 +14,7 @@ def api_requests(emu):
     return [(r["method"], r["path"]) for r in emu.requests()]
 
 
-def test_list_and_one_feature_make_one_request_each(emu, play):
+def test_one_feature_is_read_from_the_list(emu, play):
     run = play([
         {"name": "all", INFO: {"app_id": SLACK}, "register": "all"},
         {"name": "one", INFO: {"app_id": ZOOM, "feature": "INBOUND_PROVISIONING"}},
@@ -29,10 +29,13 @@ def test_list_and_one_feature_make_one_request_each(emu, play):
     assert one["features"][0]["capabilities"]["importSettings"]["username"] == {"userNameFormat": "EMAIL"}
     state = emu.state()["apps"]
     assert everything["features"][0] == state[SLACK]["features"]["USER_PROVISIONING"]
+    assert one["features"] == [state[ZOOM]["features"]["INBOUND_PROVISIONING"]]
+    # One request each, and the one feature from the list: never the single feature's GET.
     assert api_requests(emu) == [
         ("GET", "/api/v1/apps/%s/features" % SLACK),
-        ("GET", "/api/v1/apps/%s/features/INBOUND_PROVISIONING" % ZOOM),
+        ("GET", "/api/v1/apps/%s/features" % ZOOM),
     ]
+    assert [r["status"] for r in emu.requests()] == [200, 200]
     assert all(r["auth_scheme"] == "SSWS" for r in emu.requests())
     assert all(r["user_agent"].startswith("oktaops.okta/") for r in emu.requests())
 
@@ -50,7 +53,7 @@ def test_label_lookup_follows_every_page_and_matches_exactly(emu, play):
     lookups = [r for r in log if r["path"] == "/api/v1/apps"]
     assert len(lookups) == 3  # 7 matches, 3 a page: every page read
     assert lookups[0]["query"]["q"] == "Payroll" and lookups[0]["query"]["limit"] == "200"
-    assert log[-1]["path"] == "/api/v1/apps/0oapayEXACT000000000/features/USER_PROVISIONING"
+    assert (log[-1]["method"], log[-1]["path"]) == ("GET", "/api/v1/apps/0oapayEXACT000000000/features")
     assert len(log) == 4
 
 
@@ -76,7 +79,10 @@ def test_provisioning_not_enabled_is_reported_not_failed(emu, play):
     assert run.rc == 0, run.stdout
     for index in (0, 1):
         assert run[index]["features"] == [] and run[index]["provisioning_enabled"] is False
-        assert not run[index]["changed"]
+        assert run[index]["provisioning_supported"] is True and not run[index]["changed"]
+    assert api_requests(emu) == [("GET", "/api/v1/apps/%s/features" % LEGACY_WIKI)] * 2
+    assert [r["status"] for r in emu.requests()] == [400, 400]  # the list's documented 400, nothing refused
+    assert not any(r["refusal"] for r in emu.requests())
 
 
 @pytest.mark.parametrize("app_id", ["0oaexpQ7pX2mK9vB45d7", "0oatabQ7pX2mK9vB45d7", "0oahbkQ7pX2mK9vB45d7"],
@@ -90,15 +96,28 @@ def test_app_type_without_provisioning_is_reported_not_failed(emu, play, app_id)
     for index in (0, 1):
         assert run[index]["features"] == [] and run[index]["provisioning_supported"] is False
         assert run[index]["provisioning_enabled"] is False and not run[index]["changed"]
-    assert api_requests(emu) == [("GET", "/api/v1/apps/%s/features" % app_id),
-                                 ("GET", "/api/v1/apps/%s/features/INBOUND_PROVISIONING" % app_id)]
+    assert api_requests(emu) == [("GET", "/api/v1/apps/%s/features" % app_id)] * 2
+    assert not any(r["refusal"] for r in emu.requests())
 
 
 def test_user_provisioning_only_app_lists_what_it_offers(emu, play):
-    run = play([{"name": "zscaler", INFO: {"app_id": "0oa4zscR7mN1xKd2B5d7"}}])
-    assert run.rc == 0, run.stdout
+    zscaler = "0oa4zscR7mN1xKd2B5d7"
+    run = play([
+        {"name": "zscaler", INFO: {"app_id": zscaler}},
+        {"name": "inbound", INFO: {"app_id": zscaler, "feature": "INBOUND_PROVISIONING"}, "ignore_errors": True},
+    ])
     assert [feature["name"] for feature in run[0]["features"]] == ["USER_PROVISIONING"]
     assert run[0]["provisioning_supported"] is True
+    # A feature the app does not offer: the list was read, so the failure says what the app offers instead.
+    assert run.status(1) == "failed"
+    assert run[1]["msg"] == ("Cannot read INBOUND_PROVISIONING of app %s: this app does not offer INBOUND_PROVISIONING "
+                             "(it offers USER_PROVISIONING); leave feature out to read all of the app's features, "
+                             "or check app_id." % zscaler)
+    assert run[1]["provisioning_supported"] is True and run[1]["provisioning_enabled"] is True
+    assert "features" not in run[1]
+    assert api_requests(emu) == [("GET", "/api/v1/apps/%s/features" % zscaler)] * 2
+    assert [r["status"] for r in emu.requests()] == [200, 200]
+    assert "INBOUND_PROVISIONING" not in emu.state()["apps"][zscaler]["features"]
 
 
 def test_unknown_app_and_bad_token_fail_at_once(emu, play):

@@ -6,7 +6,7 @@
 Each test runs one task through ansible-playbook and counts what the emulator logged:
 
 - okta_app_feature: 1 request with nothing to change, 2 with a change, 1 in check mode;
-- okta_app_feature_info: 1 request, with or without ``feature``;
+- okta_app_feature_info: 1 request, with or without ``feature`` (the features list either way);
 - okta_app_provisioning: 1 request with nothing to change (2 with ``connection``), one write per change, only the
   reads in check mode;
 - ``app_label``: one more request per page of label matches, asked with the largest page size (``limit=200``);
@@ -105,8 +105,9 @@ def test_info_makes_one_request(emu, play, feature):
         args["feature"] = feature
     run = play([{INFO: args}])
     assert run.rc == 0, run.stdout
-    path = FEATURE_PATH.format(ZOOM, feature) if feature else FEATURES_PATH.format(ZOOM)
-    assert logged(emu) == [("GET", path, 200)]
+    assert logged(emu) == [("GET", FEATURES_PATH.format(ZOOM), 200)]  # the list, also for one feature
+    names = [returned["name"] for returned in run[0]["features"]]
+    assert names == ([feature] if feature else [USER, "INBOUND_PROVISIONING"])
 
 
 def test_info_by_label_adds_one_request_when_the_matches_fit_one_page(emu, play):
@@ -117,7 +118,7 @@ def test_info_by_label_adds_one_request_when_the_matches_fit_one_page(emu, play)
     requests = emu.requests()
     assert len(requests) == 2
     assert_label_lookup(requests, "Slack", 1)
-    assert (requests[1]["method"], requests[1]["path"]) == ("GET", FEATURE_PATH.format(SLACK, USER))
+    assert (requests[1]["method"], requests[1]["path"]) == ("GET", FEATURES_PATH.format(SLACK))
 
 
 @pytest.mark.parametrize("matches", [PAGE_SIZE, 2 * PAGE_SIZE + 1], ids=["one-page", "three-pages"])
@@ -130,7 +131,7 @@ def test_info_by_label_adds_one_request_per_page_of_matches(emu, play, matches):
     requests = emu.requests()
     assert len(requests) == pages + 1
     assert_label_lookup(requests, PAGED_LABEL, pages)
-    assert (requests[-1]["method"], requests[-1]["path"]) == ("GET", FEATURE_PATH.format(app_id, USER))
+    assert (requests[-1]["method"], requests[-1]["path"]) == ("GET", FEATURES_PATH.format(app_id))
 
 
 def test_feature_by_label_adds_the_lookup_pages_and_nothing_else(emu, play):

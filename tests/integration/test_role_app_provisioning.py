@@ -299,3 +299,45 @@ def test_connection_is_enabled_before_the_features(emu, tmp_path):
 
     again = role_play(emu, variables)
     assert again.rc == 0 and summary(again)["summary"]["changed"] == 0, again.stdout
+
+
+O365_USER = "o365-admin@role-test.example"
+O365_PASSWORD = "O365-r0le-Pa55word-4d1f"
+
+
+def test_a_consent_app_is_consent_required_not_failed_and_the_reports_carry_its_url(emu, tmp_path):
+    """Slack's connection, never set up, waits for an administrator's consent once its profile is written; Office
+    365's is set up with its administrator's credentials in the same write. Both are reported as consent_required
+    with the URL to consent at, the other app converges, the run does not fail, and no credential is printed."""
+    def new_app(name, label):
+        return emu.admin("POST", "/_admin/apps", json={"label": label, "name": name, "provisioning": False})[0]["id"]
+
+    slack_eu, office = new_app("slack", "Slack EU"), new_app("office365", "Office 365 EU")
+    apps = [{"app_id": slack_eu, "connection": {"state": "enabled", "profile": {"auth_scheme": "OAUTH2"}}},
+            {"app_id": office, "connection": {"state": "enabled", "profile": {
+                "auth_scheme": "OAUTH2", "settings": {"admin_username": O365_USER, "admin_password": O365_PASSWORD}}}},
+            {"app_id": SLACK}]
+    run = role_play(emu, role_vars(apps, app_provisioning_report_path=str(tmp_path)), verbosity=3)
+    assert run.rc == 0, run.everything()
+    got = summary(run)
+    assert got["summary"] == {"apps": 3, "changed": 1, "unchanged": 0, "failed": 0, "unsupported": 0,
+                              "consent_required": 2}
+    by_id = dict((app["app_id"], app) for app in got["apps"])
+    for app_id in (slack_eu, office):
+        assert by_id[app_id]["status"] == "consent_required"
+        assert by_id[app_id]["authorize_url"].startswith("https://"), by_id[app_id]
+        # the profile was written, the connection stays off and the features were not touched
+        assert emu.state()["apps"][app_id]["connection"]["status"] == "DISABLED"
+    assert by_id[SLACK]["status"] == "changed" and "authorize_url" not in by_id[SLACK]
+    assert sorted(puts(emu)) == [(SLACK, "USER_PROVISIONING")]
+    # Office 365's administrator reached Okta in the one write of its profile, and is printed nowhere
+    posts = [r for r in emu.requests() if r["method"] == "POST" and office in r["path"]]
+    assert len(posts) == 1 and posts[0]["path"].endswith("/connections/default")
+    report_json = json.loads((tmp_path / "drift-report.json").read_text())
+    report_md = (tmp_path / "drift-report.md").read_text()
+    for app_id in (slack_eu, office):
+        url = by_id[app_id]["authorize_url"]
+        assert [a["authorize_url"] for a in report_json["apps"] if a["app_id"] == app_id] == [url]
+        assert url in report_md
+    text = run.everything() + report_md + json.dumps(report_json)
+    assert O365_PASSWORD not in text and O365_USER not in text

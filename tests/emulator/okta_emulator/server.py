@@ -465,6 +465,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         app = state.apps.get(app_id)
         if app is None:
             return self._app_not_found(app_id)
+        if call.method == "GET" and not (app["features"] and app["provisioning"]):
+            return self._one_feature_refused(name)
         if not app["features"]:
             return self._not_supported(app)
         if name not in app["features"]:
@@ -499,6 +501,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if app["not_supported"] == "summary":
             return _err(400, "E0000001", "Api validation failed: Provisioning is not supported for this application")
         return _err(400, "E0000001", "Api validation failed: feature", ["Provisioning is not supported."])
+
+    @staticmethod
+    def _one_feature_refused(name):
+        """One feature's GET on an app whose provisioning is off or absent: Okta documents no answer for it.
+
+        getFeatureForApplication lists 200, 403, 404 and 429 only; the "provisioning is not enabled / not supported"
+        400 is documented for the list. A documented status without that wording, so no client can depend on it.
+        """
+        why = ("Okta documents no answer for one feature of an app whose provisioning is off or absent "
+               "(getFeatureForApplication lists 200, 403, 404, 429); read GET /api/v1/apps/{appId}/features, "
+               "which documents its 400")
+        return refused(404, "E0000007", "Not found: Resource not found: %s (AppInstanceFeature)" % name, why)
 
     @staticmethod
     def _provisioning_off():

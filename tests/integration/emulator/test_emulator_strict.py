@@ -137,3 +137,22 @@ def test_a_body_must_be_json_and_a_get_takes_none(emu):
     resp = api(emu, "PUT", feature_path(SLACK, USER), data=body,
                headers={"Content-Type": "application/json; charset=utf-8"})
     assert resp.status_code == 200 and emu.requests()[-1]["refusal"] is None
+
+
+@pytest.mark.parametrize("app_id, listed", [
+    ("0oa6wikY4nG7sAf1D5d7", "Provisioning is not enabled"),  # provisioning switched off
+    ("0oaexpQ7pX2mK9vB45d7", "Provisioning is not supported"),  # no provisioning, worded in a cause
+    ("0oatabQ7pX2mK9vB45d7", "Provisioning is not supported"),  # no provisioning, worded in the summary
+], ids=["disabled", "unsupported-cause", "unsupported-summary"])
+def test_one_feature_of_an_app_without_working_provisioning_is_refused(emu, app_id, listed):
+    """Okta documents the "provisioning is not enabled / not supported" 400 for the list only."""
+    resp = api(emu, "GET", feature_path(app_id, USER))
+    body = assert_refused(emu, resp, 404, "E0000007",
+                          "Not found: Resource not found: USER_PROVISIONING (AppInstanceFeature)",
+                          "Okta documents no answer for one feature of an app whose provisioning is off or absent")
+    assert body["errorCauses"] == [] and "rovisioning" not in resp.text
+    resp = api(emu, "GET", feature_path(app_id))  # the list: Okta's documented 400
+    assert resp.status_code == 400 and emu.requests()[-1]["refusal"] is None
+    assert listed in resp.text
+    resp = api(emu, "PUT", feature_path(app_id, USER), json={"update": {"profile": {"status": "ENABLED"}}})
+    assert resp.status_code == 400 and listed in resp.text  # the PUT documents a 400

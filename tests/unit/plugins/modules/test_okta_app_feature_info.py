@@ -66,16 +66,35 @@ def test_list_features(rsps, run):
 
 @pytest.mark.parametrize("feature, body", [("USER_PROVISIONING", USER_PROVISIONING),
                                            ("INBOUND_PROVISIONING", INBOUND_PROVISIONING)])
-def test_one_feature(rsps, run, feature, body):
-    rsps.get(FEATURES + "/" + feature, json=body)
-    rsps.get(FEATURES, json=[USER_PROVISIONING, INBOUND_PROVISIONING])
+def test_one_feature_is_picked_from_the_list(rsps, run, feature, body):
+    """One GET of the list, never the single feature's GET (whose refusals Okta does not document)."""
+    single = rsps.get(FEATURES + "/" + feature, json=body)
+    listed = rsps.get(FEATURES, json=[USER_PROVISIONING, INBOUND_PROVISIONING])
     rc, result = run(app_id=APP, feature=feature)
     assert rc == 0
     assert result["features"] == [body]
-    assert result["provisioning_enabled"] is True
+    assert result["provisioning_enabled"] is True and result["provisioning_supported"] is True
     assert result["changed"] is False
-    assert len(rsps.calls) == 1
-    assert rsps.calls[0].request.url == FEATURES + "/" + feature
+    assert len(rsps.calls) == 1 and listed.call_count == 1 and single.call_count == 0
+    assert (rsps.calls[0].request.method, rsps.calls[0].request.url) == ("GET", FEATURES)
+
+
+@pytest.mark.parametrize("feature, listed, offers", [
+    ("INBOUND_PROVISIONING", [USER_PROVISIONING], "USER_PROVISIONING"),
+    ("USER_PROVISIONING", [INBOUND_PROVISIONING], "INBOUND_PROVISIONING"),
+    ("USER_PROVISIONING", [], "no provisioning feature"),
+])
+def test_a_feature_the_app_does_not_offer_fails_naming_what_it_offers(rsps, run, feature, listed, offers):
+    """The list was read: provisioning works, the feature is absent. A failure, not an empty success."""
+    rsps.get(FEATURES, json=listed)
+    rc, result = run(app_id=APP, feature=feature)
+    assert rc == 1 and result["failed"] is True and result["changed"] is False
+    assert result["msg"] == ("Cannot read {0} of app {1}: this app does not offer {0} (it offers {2}); leave feature "
+                             "out to read all of the app's features, or check app_id.".format(feature, APP, offers))
+    assert result["app_id"] == APP
+    assert result["provisioning_supported"] is True and result["provisioning_enabled"] is True
+    assert "features" not in result and "status" not in result
+    assert [(call.request.method, call.request.url) for call in rsps.calls] == [("GET", FEATURES)]
 
 
 def test_unknown_feature_is_refused_without_a_request(rsps, run):
@@ -89,7 +108,7 @@ def test_unknown_feature_is_refused_without_a_request(rsps, run):
 def test_provisioning_disabled_is_success(rsps, run, feature):
     body = okta_error("E0000001", "Api validation failed: feature",
                       causes=["Provisioning is not enabled for the app instance."])
-    rsps.get(FEATURES + ("/" + feature if feature else ""), status=400, json=body)
+    rsps.get(FEATURES, status=400, json=body)
     args = dict(app_id=APP)
     if feature:
         args["feature"] = feature
@@ -99,7 +118,8 @@ def test_provisioning_disabled_is_success(rsps, run, feature):
     assert result["provisioning_enabled"] is False
     assert result["changed"] is False
     assert result["app_id"] == APP
-    assert len(rsps.calls) == 1
+    assert result["provisioning_supported"] is True
+    assert [(call.request.method, call.request.url) for call in rsps.calls] == [("GET", FEATURES)]
 
 
 @pytest.mark.parametrize("body", [
@@ -125,7 +145,7 @@ def test_other_400_is_a_failure_with_okta_fields(rsps, run, body):
 
 @pytest.mark.parametrize("feature", [None, "INBOUND_PROVISIONING"])
 def test_404_names_the_app(rsps, run, feature):
-    rsps.get(FEATURES + ("/" + feature if feature else ""), status=404,
+    rsps.get(FEATURES, status=404,
              json=okta_error("E0000007", "Not found: Resource not found: {0} (AppInstance)".format(APP)))
     args = dict(app_id=APP)
     if feature:
@@ -133,24 +153,23 @@ def test_404_names_the_app(rsps, run, feature):
     rc, result = run(**args)
     assert rc == 1
     assert result["failed"] is True
-    assert "app {0} was not found".format(APP) in result["msg"]
+    assert result["msg"].startswith("Cannot read the features of app {0}: app {0} was not found; check app_id".format(APP))
     assert result["status"] == 404
-    if feature:
-        assert feature in result["msg"]
-    assert len(rsps.calls) == 1
+    assert "provisioning_supported" not in result
+    assert [(call.request.method, call.request.url) for call in rsps.calls] == [("GET", FEATURES)]
 
 
 def test_label_lookup_then_read(rsps, run):
     rsps.get(APPS, json=[{"id": APP, "label": "Slack"}, {"id": "0oaOTHER", "label": "Slack Enterprise"}],
              match=[matchers.query_param_matcher({"q": "Slack", "limit": "200"})])
-    rsps.get(FEATURES + "/INBOUND_PROVISIONING", json=INBOUND_PROVISIONING)
+    rsps.get(FEATURES, json=[USER_PROVISIONING, INBOUND_PROVISIONING])
     rc, result = run(app_label="Slack", feature="INBOUND_PROVISIONING")
     assert rc == 0
     assert result["app_id"] == APP
     assert result["features"] == [INBOUND_PROVISIONING]
     assert len(rsps.calls) == 2
     assert rsps.calls[0].request.params == {"q": "Slack", "limit": "200"}
-    assert rsps.calls[1].request.url == FEATURES + "/INBOUND_PROVISIONING"
+    assert rsps.calls[1].request.url == FEATURES
 
 
 def test_label_matching_no_app_fails_after_one_request(rsps, run):
@@ -165,7 +184,6 @@ def test_label_matching_no_app_fails_after_one_request(rsps, run):
 def test_check_mode_reads_only(rsps, run, args):
     rsps.get(APPS, json=[{"id": APP, "label": "Slack"}])
     rsps.get(FEATURES, json=[USER_PROVISIONING, INBOUND_PROVISIONING])
-    rsps.get(FEATURES + "/USER_PROVISIONING", json=USER_PROVISIONING)
     rc, result = run(_ansible_check_mode=True, **args)
     assert rc == 0
     assert result["changed"] is False
@@ -215,15 +233,17 @@ def test_network_failure_is_reported(rsps, run):
     assert len(rsps.calls) == 1
 
 
+@pytest.mark.parametrize("feature", [None, "INBOUND_PROVISIONING"])
 @pytest.mark.parametrize("causes,summary", [
     (["Provisioning is not supported."], "Api validation failed: feature"),
     ([], "Api validation failed: Provisioning is not supported for this application"),
 ])
-def test_app_type_without_provisioning_is_not_a_failure(rsps, run, causes, summary):
+def test_app_type_without_provisioning_is_not_a_failure(rsps, run, causes, summary, feature):
     rsps.get(FEATURES, status=400, json=okta_error("E0000001", summary, causes))
-    rc, result = run(app_id=APP)
+    rc, result = run(app_id=APP, **({"feature": feature} if feature else {}))
     assert rc == 0 and not result["changed"] and result["features"] == []
     assert result["provisioning_enabled"] is False and result["provisioning_supported"] is False
+    assert [(call.request.method, call.request.url) for call in rsps.calls] == [("GET", FEATURES)]
 
 
 def test_disabled_provisioning_is_still_supported(rsps, run):

@@ -55,6 +55,7 @@ SERVER_ERROR = (500, okta_error("E0000009", "Internal Server Error"))
 MODULES = {
     "feature": (okta_app_feature.main, dict(feature="USER_PROVISIONING", capabilities=PROFILE_ON)),
     "feature_info": (okta_app_feature_info.main, {}),
+    "feature_info_one": (okta_app_feature_info.main, dict(feature="USER_PROVISIONING")),
     "connection": (okta_app_connection.main, dict(state="enabled")),
     "connection_info": (okta_app_connection_info.main, {}),
     "provisioning": (okta_app_provisioning.main, dict(user_provisioning=PROFILE_ON)),
@@ -64,10 +65,10 @@ MODULES = {
     "provisioning_info": (okta_app_provisioning_info.main, {}),
 }
 # The first read of each module: the URL, or None for a module that reads no provisioning.
-FIRST_READ = {"feature": FEATURES, "feature_info": FEATURES, "connection": CONNECTION, "connection_info": CONNECTION,
+FIRST_READ = {"feature": FEATURES, "feature_info": FEATURES, "feature_info_one": FEATURES, "connection": CONNECTION, "connection_info": CONNECTION,
               "provisioning": FEATURES, "provisioning_connection": CONNECTION, "provisioning_info": CONNECTION,
               "app_info": ORG + "/api/v1/apps/" + APP}
-READS_PROVISIONING = ("feature", "feature_info", "connection", "connection_info", "provisioning", "provisioning_info",
+READS_PROVISIONING = ("feature", "feature_info", "feature_info_one", "connection", "connection_info", "provisioning", "provisioning_info",
                       "provisioning_connection")
 ABSENT = object()
 
@@ -134,8 +135,10 @@ def test_unsupported_connection(rsps, run, name):
 
 @pytest.mark.parametrize("name, url, body, supported", [
     ("feature_info", FEATURES, UNSUPPORTED, False),
+    ("feature_info_one", FEATURES, UNSUPPORTED, False),
     ("connection_info", CONNECTION, (200, CONN_UNKNOWN), False),
     ("feature_info", FEATURES, DISABLED, True),
+    ("feature_info_one", FEATURES, DISABLED, True),
     ("connection_info", CONNECTION, (200, CONN_DISABLED), True),
     ("provisioning_info", CONNECTION, (200, CONN_UNKNOWN), False),
     ("provisioning_info", CONNECTION, (200, CONN_DISABLED), True),
@@ -146,6 +149,17 @@ def test_info_modules_report_what_they_read(rsps, run, name, url, body, supporte
     rc, result = run(name)
     assert rc == 0 and result["changed"] is False
     assert (result["provisioning_supported"], result["provisioning_enabled"]) == (supported, False)
+    assert [(call.request.method, call.request.url) for call in rsps.calls] == [("GET", url)]
+
+
+def test_feature_info_for_a_feature_the_app_does_not_offer(rsps, run):
+    """The features list was read (provisioning works) and lacks the feature: a failure that says so."""
+    rsps.get(FEATURES, json=[USER])
+    rc, result = run("feature_info_one", feature="INBOUND_PROVISIONING")
+    check_failure(rc, result, rsps, supported=True)
+    assert result["provisioning_enabled"] is True and "features" not in result
+    assert "does not offer INBOUND_PROVISIONING (it offers USER_PROVISIONING)" in result["msg"]
+    assert [(call.request.method, call.request.url) for call in rsps.calls] == [("GET", FEATURES)]
 
 
 # -- not found, and an Okta error on the first read -------------------------------------------------------------------
