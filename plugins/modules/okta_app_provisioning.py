@@ -396,11 +396,13 @@ connection:
   returned: when O(connection) is given
   type: dict
   sample:
+    # BEGIN source: connection_sample
     status: ENABLED
     authScheme: TOKEN
     baseUrl: https://scim.zscalerbeta.net/1234567/890/scim
     profile:
       authScheme: TOKEN
+    # END source: connection_sample
 features:
   description:
     - The app's features keyed by feature name, each as Okta returned it after its update, as it is when nothing
@@ -412,6 +414,7 @@ features:
   returned: success
   type: dict
   sample:
+    # BEGIN source: features_sample
     USER_PROVISIONING:
       name: USER_PROVISIONING
       status: ENABLED
@@ -421,6 +424,7 @@ features:
           lifecycleDeactivate: {status: ENABLED}
           profile: {status: ENABLED}
           password: {status: DISABLED, seed: RANDOM, change: KEEP_EXISTING}
+    # END source: features_sample
 changed_settings:
   description:
     - Dotted paths, in Okta's spelling and prefixed by the part, of the settings that differed and were (in check
