@@ -25,10 +25,9 @@ from __future__ import annotations
 
 import copy
 
-from dataclasses import dataclass, field
-
 from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_CONNECTION
 from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
+from ansible_collections.oktaops.okta.plugins.module_utils._record import field, record
 
 SCHEMES = ("TOKEN", "OAUTH2")
 ROTATION_MODES = ("AUTO", "MANUAL")
@@ -236,7 +235,7 @@ def is_unsupported(connection):
     return current["status"] == UNKNOWN or current["auth_scheme"] == UNKNOWN
 
 
-@dataclass(frozen=True)
+@record
 class ConnectionPlan:
     """What one run does. ``calls`` is the ordered list of requests after the GET:
     ``("POST", body, activate)`` for the profile, ``("activate",)`` or ``("deactivate",)`` for a lifecycle call,

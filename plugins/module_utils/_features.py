@@ -38,10 +38,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import LIST_FEATURES
 from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
+from ansible_collections.oktaops.okta.plugins.module_utils._record import field, record
 
 
 FEATURES = ("USER_PROVISIONING", "INBOUND_PROVISIONING")
@@ -450,7 +450,7 @@ def _differing_paths(desired, actual):
     return sorted(paths)
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """Outcome of comparing current capabilities with the desired leaves.
 
@@ -624,7 +624,7 @@ def features_path(app_id):
     return LIST_FEATURES.path_for(app_id)
 
 
-@dataclass(frozen=True)
+@record
 class FeaturesRead:
     """An app's features as read: Okta's feature objects, or none and the reason (``problem``)."""
 
@@ -667,7 +667,7 @@ def not_offered_message(subject, feature, read, action="configure", advice=None)
         action, subject, feature, ", ".join(offered) or "no provisioning feature", "; " + advice if advice else "")
 
 
-@dataclass(frozen=True)
+@record
 class FeaturePlan:
     """One feature planned from a features read: Okta's feature object, the :class:`Plan`, or why it cannot be."""
 

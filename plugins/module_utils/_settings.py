@@ -33,10 +33,9 @@ OktaError) names a Python library that must be installed, with its import traceb
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaClient
 from ansible_collections.oktaops.okta.plugins.module_utils._errors import READ_SCOPE, OktaError
+from ansible_collections.oktaops.okta.plugins.module_utils._record import field, record
 
 # Environment variables read when no credential option is given, first found wins.
 TOKEN_ENV = (
@@ -67,7 +66,7 @@ class MissingLibrary(OktaError):
         self.traceback = traceback
 
 
-@dataclass(frozen=True)
+@record
 class Credentials:
     """One authentication method: a token, or the service app's settings in ``oauth``."""
 

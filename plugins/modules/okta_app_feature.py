@@ -403,7 +403,6 @@ from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     to_wire,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule
-from ansible_collections.oktaops.okta.plugins.module_utils._writes import write_feature
 
 
 def main():
@@ -439,6 +438,9 @@ def main():
     if module.check_mode:
         result["feature"] = dict(current, capabilities=okta_spelling(outcome.after, current.get("capabilities")))
         module.exit_json(**result)
+
+    # Imported only for a write: a run with nothing to change does not compile it (see the performance guide).
+    from ansible_collections.oktaops.okta.plugins.module_utils._writes import write_feature
 
     result["feature"] = write_feature(module, app_id, feature, outcome, desired, result=known)
     module.exit_json(**result)

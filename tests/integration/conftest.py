@@ -7,14 +7,23 @@ import tempfile
 import time
 
 import pytest
-import requests
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-# The emulator is the package tests/emulator/okta_emulator, run as ``python -m okta_emulator``.
-EMULATOR_DIR = os.path.join(REPO_ROOT, "tests", "emulator")
-EMULATOR_COMMAND = (sys.executable, "-m", "okta_emulator")
-EMULATOR_SEED = os.path.join(EMULATOR_DIR, "seed.json")
+# ansible-playbook finds this checkout as oktaops.okta through a collections path holding a link to it; the tests
+# import the test utilities (tests/utils/) through it too.
+COLLECTIONS_PATH = tempfile.mkdtemp(prefix="okta-collections-")
+os.makedirs(os.path.join(COLLECTIONS_PATH, "ansible_collections", "oktaops"))
+os.symlink(REPO_ROOT, os.path.join(COLLECTIONS_PATH, "ansible_collections", "oktaops", "okta"))
+if COLLECTIONS_PATH not in sys.path:
+    sys.path.insert(0, COLLECTIONS_PATH)
 
+from ansible_collections.oktaops.okta.tests.utils import emulator_launcher, skip_guard  # noqa: E402  pylint: disable=wrong-import-position
+
+# The emulator's own tests start further emulators with these (tests/utils/emulator_launcher.py).
+EMULATOR_COMMAND = emulator_launcher.EMULATOR_COMMAND
+EMULATOR_DIR = emulator_launcher.EMULATOR_DIR
+EMULATOR_SEED = emulator_launcher.EMULATOR_SEED
+emulator_env = emulator_launcher.emulator_env
 
 # The collection's tests run with one bucket shared by every request and credential (--rate-buckets shared):
 # test_concurrency.py's neighbour drains the org's budget with another token on GET /api/v1/apps/{id}, which Okta's
@@ -22,94 +31,15 @@ EMULATOR_SEED = os.path.join(EMULATOR_DIR, "seed.json")
 EMULATOR_ARGS = ("--rate-buckets", "shared")
 
 
-def emulator_env():
-    """The environment for an emulator process: tests/emulator first on PYTHONPATH."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (EMULATOR_DIR, env.get("PYTHONPATH")) if p)
-    return env
-
-
-class EmulatorProcess:
-    """Handle on an emulator running as a subprocess."""
-
-    def __init__(self, url, ca_file, proc, workdir):
-        self.url = url
-        self.ca_file = ca_file
-        self.proc = proc
-        self.workdir = workdir
-        self.seed = EMULATOR_SEED
-        # trust_env off: REQUESTS_CA_BUNDLE in the environment would otherwise override verify
-        self._session = requests.Session()
-        self._session.trust_env = False
-
-    def admin(self, method, path, json=None):
-        """Call an admin endpoint; returns the parsed JSON answer (raises on HTTP errors)."""
-        resp = self._session.request(method, self.url + path, json=json, verify=self.ca_file, timeout=10)
-        resp.raise_for_status()
-        return resp.json()
-
-    def reset(self):
-        return self.admin("POST", "/_admin/reset")
-
-    def requests(self):
-        return self.admin("GET", "/_admin/requests")
-
-    def state(self):
-        return self.admin("GET", "/_admin/state")
-
-    def close(self):
-        self._session.close()
-
-
-def _start_emulator(workdir, extra_args=()):
-    port_file = os.path.join(workdir, "port")
-    ca_file = os.path.join(workdir, "ca.pem")
-    log = open(os.path.join(workdir, "emulator.log"), "wb")
-    proc = subprocess.Popen(
-        [*EMULATOR_COMMAND, "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
-         "--ca-file", ca_file, "--seed", EMULATOR_SEED, *EMULATOR_ARGS, *extra_args],
-        stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT, env=emulator_env(),
-    )
-    log.close()
-    deadline = time.monotonic() + 20
-    url = None
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            with open(os.path.join(workdir, "emulator.log"), "rb") as fh:
-                raise RuntimeError("emulator exited early (rc=%s): %s" % (proc.returncode, fh.read().decode()))
-        if os.path.exists(port_file) and url is None:
-            with open(port_file) as fh:
-                url = "https://127.0.0.1:%s" % fh.read().strip()
-        if url is not None:
-            try:
-                if requests.get(url + "/_admin/health", verify=ca_file, timeout=2).json() == {"ok": True}:
-                    return EmulatorProcess(url, ca_file, proc, workdir)
-            except requests.RequestException:
-                pass
-        time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("emulator did not become healthy within 20 s")
-
-
-def _stop_emulator(emu):
-    emu.close()
-    emu.proc.terminate()
-    try:
-        emu.proc.wait(10)
-    except subprocess.TimeoutExpired:
-        emu.proc.kill()
-        emu.proc.wait()
-
-
 @pytest.fixture(scope="session")
 def emulator():
     """The Okta emulator, started once per session as a subprocess (TLS, seed.json)."""
     with tempfile.TemporaryDirectory(prefix="okta-emu-") as workdir:
-        emu = _start_emulator(workdir)
+        emu = emulator_launcher.start(workdir, EMULATOR_ARGS)
         try:
             yield emu
         finally:
-            _stop_emulator(emu)
+            emu.stop()
 
 
 @pytest.fixture
@@ -123,7 +53,7 @@ def emu(emulator):
 # Running playbooks against the emulator
 # ---------------------------------------------------------------------------------------------------
 
-MANAGE_TOKEN = "00oktaops-emulator-manage-token-5f3a9c1e7b"
+MANAGE_TOKEN = emulator_launcher.MANAGE_TOKEN
 READONLY_TOKEN = "00oktaops-emulator-readonly-token-8d2b4e6a0c"
 ACCESS_TOKEN = "eyJoktaops-emulator-access-token-c4e1b9"
 SLACK = "0oa1slk7q2HXw9ZbT5d7"
@@ -131,10 +61,6 @@ ZOOM = "0oa3zmF9cLq2vHs4N5d7"
 ORG2ORG = "0oa5o2oT3bJ8pWe6C5d7"
 LEGACY_WIKI = "0oa6wikY4nG7sAf1D5d7"
 CALLBACKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "callback_plugins")
-# ansible-playbook finds this checkout as oktaops.okta through a collections path holding a link to it.
-COLLECTIONS_PATH = tempfile.mkdtemp(prefix="okta-collections-")
-os.makedirs(os.path.join(COLLECTIONS_PATH, "ansible_collections", "oktaops"))
-os.symlink(REPO_ROOT, os.path.join(COLLECTIONS_PATH, "ansible_collections", "oktaops", "okta"))
 
 
 class PlayResult:
@@ -253,10 +179,6 @@ def pytest_terminal_summary(terminalreporter):
 # Skips: any skip fails the run unless the test is marked allowed_skip(reason); a missing file never
 # may skip (tests/utils/skip_guard.py). Reached through the collections path, as the tests reach the collection.
 # ---------------------------------------------------------------------------------------------------
-
-if COLLECTIONS_PATH not in sys.path:
-    sys.path.insert(0, COLLECTIONS_PATH)
-from ansible_collections.oktaops.okta.tests.utils import skip_guard  # noqa: E402  pylint: disable=wrong-import-position
 
 pytest_configure = skip_guard.pytest_configure
 pytest_make_collect_report = skip_guard.pytest_make_collect_report

@@ -2,7 +2,8 @@
 # Copyright: oktaops.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The official Okta OpenAPI spec for the tests: where it is, its schemas, and validators of PUT bodies.
+"""The official Okta OpenAPI spec for the tests: where it is, its schemas, validators of PUT bodies, and
+:class:`Spec`, which checks the emulator's answers against the spec's response schemas.
 
 The spec is vendored in the checkout, in tests/spec/okta-management-subset.yaml (a cut-down copy of Okta's
 Management API spec, see tests/spec/README.md), so every clone runs the schema checks: nothing here returns
@@ -11,6 +12,7 @@ None or skips, and a missing copy is an error.
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 
@@ -68,3 +70,57 @@ def body_validators():
         Draft4Validator.check_schema(schema)
         validators[feature] = Draft4Validator(schema)
     return validators
+
+
+# Closed (additionalProperties: false) in the tests' copy of the schemas, so that a misspelled or invented key in an
+# emulator answer is caught; Okta's spec leaves them open. The connection's response profile stays open: the spec's
+# own Org2Org example returns profile.clientId, which the schema omits.
+CLOSED_SCHEMAS = (
+    "CapabilitiesObject", "CapabilitiesCreateObject", "CapabilitiesUpdateObject",
+    "LifecycleCreateSettingObject", "LifecycleDeactivateSettingObject", "ProfileSettingObject",
+    "PasswordSettingObject", "CapabilitiesInboundProvisioningObject", "CapabilitiesImportSettingsObject",
+    "CapabilitiesImportRulesObject", "CapabilitiesImportRulesUserCreateAndMatchObject",
+    "ImportScheduleObject", "ImportScheduleSettings", "ImportUsernameObject",
+    "ProvisioningConnectionResponse", "Org2OrgProvisioningOAuthSigningSettings",
+    "Error", "ErrorCause",
+)
+CONNECTION_PATH = "/api/v1/apps/{appId}/connections/default"
+
+
+class Spec:
+    """The spec's request and response schemas, and the errors of an instance against one (OpenAPI 3.0).
+
+    ``doc`` is the spec as :func:`document` returns it; the schemas in ``CLOSED_SCHEMAS`` are closed in a copy.
+    """
+
+    def __init__(self, doc):
+        from openapi_schema_validator import OAS30Validator
+
+        self.validator = OAS30Validator
+        self.doc = doc
+        self.components = copy.deepcopy(doc["components"])
+        for name in CLOSED_SCHEMAS:
+            self.components["schemas"][name]["additionalProperties"] = False
+
+    def response_schema(self, path, method, status="200"):
+        """The JSON schema of the answer ``status`` to ``method`` on ``path`` (a path of the spec)."""
+        return self.doc["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"]
+
+    def schema(self, method, status="200", path=CONNECTION_PATH):
+        """:meth:`response_schema`, the provisioning connection's by default."""
+        return self.response_schema(path, method, status)
+
+    def request_schema(self, path=CONNECTION_PATH, method="post"):
+        """The JSON schema of the request body of ``method`` on ``path``, the provisioning connection's by default."""
+        return self.doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+
+    def error_schema(self):
+        """Okta's error object."""
+        return {"$ref": "#/components/schemas/Error"}
+
+    def errors(self, instance, schema):
+        """Every error of ``instance`` against ``schema`` as "path: message", sorted ([] when it validates)."""
+        root = dict(schema)
+        root["components"] = self.components
+        return sorted("%s: %s" % ("/".join(map(str, e.absolute_path)), e.message)
+                      for e in self.validator(root).iter_errors(instance))

@@ -33,6 +33,7 @@ if COLLECTIONS_PATH not in sys.path:
     sys.path.insert(0, COLLECTIONS_PATH)
 
 from ansible_collections.oktaops.okta.tests.utils import okta_spec  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.oktaops.okta.tests.utils.okta_spec import Spec  # noqa: E402  pylint: disable=wrong-import-position
 
 
 MANAGE = "00oktaops-emulator-manage-token-5f3a9c1e7b"
@@ -105,43 +106,6 @@ def assert_api_headers(resp):
 # ---------------------------------------------------------------------------
 # official OpenAPI schema
 # ---------------------------------------------------------------------------
-
-# Capability objects get additionalProperties: false in the test copy of the schema so that a
-# misspelled or invented key in an emulator response is caught (the official schema is open).
-_CLOSED_SCHEMAS = (
-    "CapabilitiesObject", "CapabilitiesCreateObject", "CapabilitiesUpdateObject",
-    "LifecycleCreateSettingObject", "LifecycleDeactivateSettingObject", "ProfileSettingObject",
-    "PasswordSettingObject", "CapabilitiesInboundProvisioningObject", "CapabilitiesImportSettingsObject",
-    "CapabilitiesImportRulesObject", "CapabilitiesImportRulesUserCreateAndMatchObject",
-    "ImportScheduleObject", "ImportScheduleSettings", "ImportUsernameObject", "Error", "ErrorCause",
-)
-
-
-class Spec:
-    def __init__(self, doc):
-        from openapi_schema_validator import OAS30Validator
-
-        self._validator_cls = OAS30Validator
-        self.doc = doc
-        self.components = copy.deepcopy(doc["components"])
-        for name in _CLOSED_SCHEMAS:
-            self.components["schemas"][name]["additionalProperties"] = False
-
-    def response_schema(self, path, method, status="200"):
-        op = self.doc["paths"][path][method]
-        return op["responses"][status]["content"]["application/json"]["schema"]
-
-    def errors(self, instance, schema):
-        root = dict(schema)
-        root["components"] = self.components
-        return sorted(
-            "%s: %s" % ("/".join(map(str, e.absolute_path)), e.message)
-            for e in self._validator_cls(root).iter_errors(instance)
-        )
-
-    def error_schema(self):
-        return {"$ref": "#/components/schemas/Error"}
-
 
 @pytest.fixture(scope="module")
 def spec():
