@@ -6,6 +6,7 @@
 #   make test-matrix  unit and integration tests on each ansible-core of MATRIX_CORES, one venv each
 #   make docs         the HTML docsite in docs/build/html (fails on any warning)
 #   make role-specs   regenerate the role's capability options from the module's table
+#   make module-docs  regenerate the documentation blocks the modules repeat, from the one place each is written
 #   make bench        the performance benchmark against the emulator (docs/docsite/rst/performance.rst)
 #   make bench-quick  the same with short windows and small sizes, for development
 #   make emulator     the bundled Okta emulator in the foreground, with the variables to export; Ctrl-C stops it
@@ -29,7 +30,7 @@ export PYTHONPATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 
 .PHONY: all venv link demo test sanity units integration build clean lint docs docs-lint changelog-lint importer \
-	test-matrix changelog bench bench-quick role-specs emulator
+	test-matrix changelog bench bench-quick role-specs module-docs emulator
 
 all: test
 
@@ -114,6 +115,12 @@ integration: venv link
 # tests/unit/test_role_argument_specs.py fails when the file is not what this writes.
 role-specs: venv link
 	$(BIN)/python hacking/role_argument_specs.py
+
+# The documentation blocks the modules repeat (connection options, capability sub-options, feature and connection
+# objects, common return keys), copied from their source; tests/unit/test_module_docs.py fails when a module is not
+# what this writes.
+module-docs: venv link
+	$(BIN)/python hacking/module_docs.py
 
 # Full size by default (about half an hour: Okta's 60-second windows), and the charts go to the docs. bench-quick
 # uses 10-second windows and small sizes, for development (its figures are not the published ones). Run either on

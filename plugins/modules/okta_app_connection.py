@@ -37,6 +37,7 @@ description:
 author:
   - oktaops.okta maintainers (@oktaops)
 options:
+  # BEGIN source: connection_options
   state:
     description:
       - V(enabled) activates the connection, V(disabled) deactivates it. Only a status that differs causes a request.
@@ -128,6 +129,7 @@ options:
     default: on_create
     aliases: [update_token]
     version_added: 0.2.0
+  # END source: connection_options
 extends_documentation_fragment:
   - oktaops.okta.okta
   - oktaops.okta.okta.APP
@@ -232,10 +234,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+# BEGIN generated: app_id (from okta_app_feature.py; make module-docs, do not edit by hand)
 app_id:
   description: The id of the app, as given or as found from O(app_label).
   returned: always
   type: str
+# END generated: app_id
   sample: 0oa4zscR7mN1xKd2B5d7
 connection:
   description:
@@ -248,6 +252,14 @@ connection:
       description: V(ENABLED) or V(DISABLED).
       type: str
       sample: ENABLED
+    profile:
+      description:
+        - The scheme (C(authScheme)), and for Okta Org2Org over OAuth 2.0 C(clientId) and C(signing.rotationMode).
+          Never the Office 365 C(settings), which Okta does not return.
+      type: dict
+      sample:
+        authScheme: TOKEN
+    # BEGIN source: connection_object
     authScheme:
       description: V(TOKEN), returned by Okta only for token-based connections.
       type: str
@@ -256,16 +268,19 @@ connection:
       description: The base URL of a token-based connection, when it has one.
       type: str
       sample: https://scim.zscalerbeta.net/1234567/890/scim
-    profile:
-      description:
-        - The scheme (C(authScheme)), and for Okta Org2Org over OAuth 2.0 C(clientId) and C(signing.rotationMode).
-          Never the Office 365 C(settings), which Okta does not return.
-      type: dict
-      sample:
-        authScheme: TOKEN
     _links:
       description: Okta's links (C(self), C(activate) or C(deactivate), and C(authorize) for OAuth 2.0 consent).
       type: dict
+      sample:
+        self:
+          href: https://acme.okta.com/api/v1/apps/0oa4zscR7mN1xKd2B5d7/connections/default
+          hints:
+            allow: [GET, POST]
+        deactivate:
+          href: https://acme.okta.com/api/v1/apps/0oa4zscR7mN1xKd2B5d7/connections/default/lifecycle/deactivate
+          hints:
+            allow: [POST]
+    # END source: connection_object
 changed_settings:
   description:
     - What differed and was (or, in check mode, would be) changed, in Okta's spelling. V(profile.token),
@@ -314,10 +329,12 @@ credentials_sent:
   type: bool
   sample: true
   version_added: 0.2.0
+# BEGIN source: authorize_url
 authorize_url:
   description:
     - The URL where an administrator grants the OAuth 2.0 consent the connection needs (Okta's
       C(_links.authorize.href)). Absent when Okta's answer carries no such link.
+# END source: authorize_url
   returned: when Okta's connection carries the authorize link, also when the task fails for consent
   type: str
   sample: https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/authorize?response_type=code&state=x

@@ -60,10 +60,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+# BEGIN generated: app_id (from okta_app_feature.py; make module-docs, do not edit by hand)
 app_id:
   description: The id of the app, as given or as found from O(app_label).
   returned: always
   type: str
+# END generated: app_id
   sample: 0oa4zscR7mN1xKd2B5d7
 provisioning_supported:
   description:
@@ -96,6 +98,13 @@ connection:
       description: V(ENABLED), V(DISABLED) or V(UNKNOWN).
       type: str
       sample: ENABLED
+    profile:
+      description: The scheme (C(authScheme) V(TOKEN), V(OAUTH2) or V(UNKNOWN)), and for Okta Org2Org over OAuth 2.0
+        C(clientId) and C(signing.rotationMode).
+      type: dict
+      sample:
+        authScheme: TOKEN
+    # BEGIN generated: connection_object (from okta_app_connection.py; make module-docs, do not edit by hand)
     authScheme:
       description: V(TOKEN), returned by Okta only for token-based connections.
       type: str
@@ -104,12 +113,6 @@ connection:
       description: The base URL of a token-based connection, when it has one.
       type: str
       sample: https://scim.zscalerbeta.net/1234567/890/scim
-    profile:
-      description: The scheme (C(authScheme) V(TOKEN), V(OAUTH2) or V(UNKNOWN)), and for Okta Org2Org over OAuth 2.0
-        C(clientId) and C(signing.rotationMode).
-      type: dict
-      sample:
-        authScheme: TOKEN
     _links:
       description: Okta's links (C(self), C(activate) or C(deactivate), and C(authorize) for OAuth 2.0 consent).
       type: dict
@@ -122,6 +125,7 @@ connection:
           href: https://acme.okta.com/api/v1/apps/0oa4zscR7mN1xKd2B5d7/connections/default/lifecycle/deactivate
           hints:
             allow: [POST]
+    # END generated: connection_object
 """
 
 from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import connection_facts, read_connection

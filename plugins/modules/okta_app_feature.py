@@ -303,10 +303,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+# BEGIN source: app_id
 app_id:
   description: The id of the app, as given or as found from O(app_label).
   returned: always
   type: str
+# END source: app_id
   sample: 0oa1abcdEFGH2345ijk6
 feature:
   description:
@@ -315,6 +317,7 @@ feature:
   returned: success
   type: dict
   contains:
+    # BEGIN source: feature_object
     name:
       description: The feature name.
       type: str
@@ -346,6 +349,12 @@ feature:
     _links:
       description: Okta's links for the feature.
       type: dict
+      sample:
+        self:
+          href: https://acme.okta.com/api/v1/apps/0oa1abcdEFGH2345ijk6/features/USER_PROVISIONING
+          hints:
+            allow: [GET, PUT]
+    # END source: feature_object
 changed_settings:
   description: Dotted paths, in Okta's spelling, of the settings that differed (and were or would be changed).
   returned: success, and when the write of the changed settings failed

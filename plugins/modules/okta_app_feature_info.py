@@ -84,10 +84,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+# BEGIN generated: app_id (from okta_app_feature.py; make module-docs, do not edit by hand)
 app_id:
   description: The id of the app, as given or as found from O(app_label).
   returned: always
   type: str
+# END generated: app_id
   sample: 0oa1abcdEFGH2345ijk6
 provisioning_enabled:
   description:
@@ -112,6 +114,7 @@ features:
   type: list
   elements: dict
   contains:
+    # BEGIN generated: feature_object (from okta_app_feature.py; make module-docs, do not edit by hand)
     name:
       description: The feature name.
       type: str
@@ -135,7 +138,7 @@ features:
           lifecycleDeactivate:
             status: ENABLED
           profile:
-            status: DISABLED
+            status: ENABLED
           password:
             status: ENABLED
             seed: RANDOM
@@ -148,6 +151,7 @@ features:
           href: https://acme.okta.com/api/v1/apps/0oa1abcdEFGH2345ijk6/features/USER_PROVISIONING
           hints:
             allow: [GET, PUT]
+    # END generated: feature_object
 """
 
 from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import LIST_FEATURES

@@ -41,16 +41,18 @@ options:
       - Left out, the connection is neither read nor changed; it must be enabled already.
     type: dict
     suboptions:
+      # BEGIN generated: connection_options (from okta_app_connection.py; make module-docs, do not edit by hand)
       state:
         description:
-          - V(enabled) activates the connection, V(disabled) deactivates it. Only a status that differs causes a request.
+          - V(enabled) activates the connection, V(disabled) deactivates it. Only a status that differs causes a
+            request.
         type: str
         choices: [enabled, disabled]
         default: enabled
       profile:
         description:
-          - The connection settings wanted. Without it only the status is managed; enabling then needs a connection
-            Okta already holds credentials for.
+          - The connection settings wanted. Without it only the status is managed; enabling then needs a connection Okta
+            already holds credentials for.
           - Keys are snake_case and also accept Okta's camelCase names, so a body copied from Okta's documentation works
             (O(connection.profile.base_url) sits at the top of Okta's request body; it is sent there).
         type: dict
@@ -86,9 +88,9 @@ options:
             description:
               - The Microsoft Office 365 global administrator's credentials (V(OAUTH2), Office 365 C(office365) only),
                 Okta's C(profile.settings). Both are required together.
-              - Write-only, like O(connection.profile.token); sent with the write that sets up, changes or enables
-                the connection, or on every run with O(connection.update_credentials=always). Never logged, returned
-                or shown in a diff.
+              - Write-only, like O(connection.profile.token), Okta never returns them; sent with the write that sets up,
+                changes or enables the connection, or on every run with O(connection.update_credentials=always). Never
+                logged, returned or shown in a diff.
             type: dict
             suboptions:
               admin_username:
@@ -117,19 +119,20 @@ options:
       update_credentials:
         description:
           - When the write-only credentials given in O(connection.profile) (O(connection.profile.token),
-            O(connection.profile.settings)) are sent. They are always sent with a write that happens for another
-            reason (enabling the connection, a new scheme, base URL, client id or rotation mode), so a connection set
-            up or enabled for the first time gets them in that same request.
-          - V(on_create) sends them only then. A run where the connection is enabled and everything Okta returns
-            matches changes nothing and reports V(ok); credentials rotated in your vault are not sent until something
-            else changes.
-          - V(always) sends them on every run, even when everything else matches, so rotated credentials always
-            reach Okta; the price is that the task reports V(changed) on every run and makes a write each time.
+            O(connection.profile.settings)) are sent. They are always sent with a write that happens for another reason
+            (enabling the connection, a new scheme, base URL, client id or rotation mode), so a connection set up or
+            enabled for the first time gets them in that same request.
+          - V(on_create) sends them only then. A run where the connection is enabled and everything Okta returns matches
+            changes nothing and reports V(ok); credentials rotated in your vault are not sent until something else
+            changes.
+          - V(always) sends them on every run, even when everything else matches, so rotated credentials always reach
+            Okta; the price is that the task reports V(changed) on every run and makes a write each time.
           - Called C(update_token) in 0.1.0; that name stays as an alias.
         type: str
         choices: [always, on_create]
         default: on_create
         aliases: [update_token]
+      # END generated: connection_options
   user_provisioning:
     description:
       - The C(USER_PROVISIONING) ("To App") settings wanted, exactly the O(oktaops.okta.okta_app_feature#module:capabilities)
@@ -137,6 +140,7 @@ options:
       - Only the settings given are compared and managed; left out, the feature is not changed.
     type: dict
     suboptions:
+      # BEGIN generated: user_provisioning_capabilities (from _features.py and okta_app_feature.py; make module-docs, do not edit by hand)
       create:
         description: Creating app accounts.
         type: dict
@@ -187,6 +191,7 @@ options:
                 description: Update the app password when the Okta password changes (V(CHANGE)) or not (V(KEEP_EXISTING)).
                 type: str
                 choices: [CHANGE, KEEP_EXISTING]
+      # END generated: user_provisioning_capabilities
   inbound_provisioning:
     description:
       - The C(INBOUND_PROVISIONING) ("To Okta") settings wanted, exactly the
@@ -195,6 +200,7 @@ options:
       - Only the settings given are compared and managed; left out, the feature is not changed.
     type: dict
     suboptions:
+      # BEGIN generated: inbound_provisioning_capabilities (from _features.py and okta_app_feature.py; make module-docs, do not edit by hand)
       import_settings:
         description: Import settings.
         type: dict
@@ -206,7 +212,8 @@ options:
             suboptions:
               username_format:
                 description:
-                  - V(EMAIL) uses the email address; V(CUSTOM) uses O(inbound_provisioning.import_settings.username.username_expression).
+                  - V(EMAIL) uses the email address; V(CUSTOM) uses
+                    O(inbound_provisioning.import_settings.username.username_expression).
                   - Okta's schema calls this C(usernameFormat) and its answers call it C(userNameFormat); both are
                     accepted and compared as the same setting.
                 type: str
@@ -283,6 +290,7 @@ options:
                 description: Activate new users when they are confirmed.
                 type: bool
                 aliases: [autoActivateNewUsers]
+      # END generated: inbound_provisioning_capabilities
 extends_documentation_fragment:
   - oktaops.okta.okta
   - oktaops.okta.okta.APP
@@ -373,10 +381,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+# BEGIN generated: app_id (from okta_app_feature.py; make module-docs, do not edit by hand)
 app_id:
   description: The id of the app, as given or as found from O(app_label).
   returned: always
   type: str
+# END generated: app_id
   sample: 0oa4zscR7mN1xKd2B5d7
 connection:
   description:
@@ -386,11 +396,13 @@ connection:
   returned: when O(connection) is given
   type: dict
   sample:
+    # BEGIN source: connection_sample
     status: ENABLED
     authScheme: TOKEN
     baseUrl: https://scim.zscalerbeta.net/1234567/890/scim
     profile:
       authScheme: TOKEN
+    # END source: connection_sample
 features:
   description:
     - The app's features keyed by feature name, each as Okta returned it after its update, as it is when nothing
@@ -402,6 +414,7 @@ features:
   returned: success
   type: dict
   sample:
+    # BEGIN source: features_sample
     USER_PROVISIONING:
       name: USER_PROVISIONING
       status: ENABLED
@@ -411,6 +424,7 @@ features:
           lifecycleDeactivate: {status: ENABLED}
           profile: {status: ENABLED}
           password: {status: DISABLED, seed: RANDOM, change: KEEP_EXISTING}
+    # END source: features_sample
 changed_settings:
   description:
     - Dotted paths, in Okta's spelling and prefixed by the part, of the settings that differed and were (in check
@@ -440,10 +454,12 @@ credentials_sent:
   returned: when O(connection) is given
   type: bool
   sample: true
+# BEGIN generated: authorize_url (from okta_app_connection.py; make module-docs, do not edit by hand)
 authorize_url:
   description:
     - The URL where an administrator grants the OAuth 2.0 consent the connection needs (Okta's
       C(_links.authorize.href)). Absent when Okta's answer carries no such link.
+# END generated: authorize_url
   returned: when O(connection) is given and Okta's connection carries the authorize link
   type: str
   sample: https://slack.com/oauth/v2/authorize?response_type=code&state=x

@@ -65,10 +65,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+# BEGIN generated: app_id (from okta_app_feature.py; make module-docs, do not edit by hand)
 app_id:
   description: The id of the app, as given or as found from O(app_label).
   returned: always
   type: str
+# END generated: app_id
   sample: 0oa4zscR7mN1xKd2B5d7
 provisioning_supported:
   description:
@@ -97,11 +99,13 @@ connection:
   returned: always
   type: dict
   sample:
+    # BEGIN generated: connection_sample (from okta_app_provisioning.py; make module-docs, do not edit by hand)
     status: ENABLED
     authScheme: TOKEN
     baseUrl: https://scim.zscalerbeta.net/1234567/890/scim
     profile:
       authScheme: TOKEN
+    # END generated: connection_sample
 features:
   description:
     - The app's features keyed by feature name, each as Okta returned it
@@ -110,6 +114,7 @@ features:
   returned: always
   type: dict
   sample:
+    # BEGIN generated: features_sample (from okta_app_provisioning.py; make module-docs, do not edit by hand)
     USER_PROVISIONING:
       name: USER_PROVISIONING
       status: ENABLED
@@ -117,7 +122,9 @@ features:
         create: {lifecycleCreate: {status: ENABLED}}
         update:
           lifecycleDeactivate: {status: ENABLED}
-          profile: {status: DISABLED}
+          profile: {status: ENABLED}
+          password: {status: DISABLED, seed: RANDOM, change: KEEP_EXISTING}
+    # END generated: features_sample
 options:
   description:
     - The app's provisioning as the options of M(oktaops.okta.okta_app_provisioning), which change nothing when given
@@ -140,7 +147,10 @@ options:
       returned: when the connection is enabled and the app offers the feature
       sample:
         create: {lifecycle_create: {status: ENABLED}}
-        update: {profile: {status: DISABLED}, lifecycle_deactivate: {status: ENABLED}}
+        update:
+          lifecycle_deactivate: {status: ENABLED}
+          profile: {status: ENABLED}
+          password: {status: DISABLED, seed: RANDOM, change: KEEP_EXISTING}
     inbound_provisioning:
       description: The C(INBOUND_PROVISIONING) settings in snake_case.
       type: dict
