@@ -19,12 +19,6 @@ import re
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.common.validation import check_type_dict
 
-from ansible_collections.oktaops.okta.plugins.module_utils._apps import (
-    APPS_PATH,
-    label_params,
-    match_label,
-    resolve_label,
-)
 from ansible_collections.oktaops.okta.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
 from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import MANAGE_SCOPE, READ_SCOPE, Target
 from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError, describe_failure
@@ -175,6 +169,15 @@ class OktaModule(AnsibleModule):
         label = self.params["app_label"]
         if not label or not label.strip():
             self.fail_json(msg="app_label is empty; give the app's label as shown in the Admin Console.")
+        # Imported here: a task given app_id (the common case in loops) does not compile the app list's code on each
+        # run (AnsiballZ compiles every imported module_utils file from source; see the performance guide).
+        from ansible_collections.oktaops.okta.plugins.module_utils._apps import (
+            APPS_PATH,
+            label_params,
+            match_label,
+            resolve_label,
+        )
+
         apps = self.call("Cannot look up the app labelled '{0}'".format(label), self.client.get_all, APPS_PATH,
                          label_params(label))
         app_id, problem = resolve_label(apps, label)
