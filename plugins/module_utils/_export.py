@@ -28,7 +28,7 @@ from collections import Counter
 
 from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import SCHEMES, put_path, view
 from ansible_collections.oktaops.okta.plugins.module_utils._features import feature_argument_spec, from_wire
-from ansible_collections.oktaops.okta.plugins.module_utils._apps import resolve_label
+from ansible_collections.oktaops.okta.plugins.module_utils._apps import PAGE_LIMIT, resolve_label
 
 # Option of okta_app_provisioning (and of the role) -> the feature it holds, in the order they are written.
 FEATURE_OPTIONS = (("user_provisioning", "USER_PROVISIONING"), ("inbound_provisioning", "INBOUND_PROVISIONING"))
@@ -50,7 +50,6 @@ WRITE_ONLY_BY_APP = {"office365": ("settings.admin_username", "settings.admin_pa
 # Keys of an Okta connection object that could hold a credential: never returned, whatever Okta answered.
 _SECRET_KEY = re.compile(r"token|password|secret|private_?key|admin_?username", re.I)
 
-PAGE_SIZE = 200
 _CONNECTION = "connection"
 
 
@@ -225,7 +224,7 @@ def app_entry(app_id, options, baseline):
 
 def listing_requests(apps):
     """Requests of one listing of ``apps`` (a list), 200 apps a page; an empty list is one request."""
-    return max(1, int(math.ceil(len(apps) / float(PAGE_SIZE))))
+    return max(1, int(math.ceil(len(apps) / float(PAGE_LIMIT))))
 
 
 def _brief(app):
