@@ -269,6 +269,24 @@ def _comment_text(text):
     return _UNPRINTABLE.sub(" ", str(text or "")).strip()
 
 
+def _plain(value):
+    """``value`` in plain Python types: Ansible hands a filter its own str and dict subclasses (AnsibleUnsafeText on
+    ansible-core 2.16 and 2.17), which YAML's safe dumper does not represent."""
+    if isinstance(value, dict):
+        return dict((_plain(key), _plain(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)  # a plain str: str() keeps AnsibleUnsafeText's type
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return value
+
+
 def _dump(data):
     import yaml  # only the controller renders the file
 
@@ -278,7 +296,7 @@ def _dump(data):
         def increase_indent(self, flow=False, indentless=False):
             return super(IndentedDumper, self).increase_indent(flow, False)
 
-    return yaml.dump(data, Dumper=IndentedDumper, sort_keys=False, default_flow_style=False, allow_unicode=True,
+    return yaml.dump(_plain(data), Dumper=IndentedDumper, sort_keys=False, default_flow_style=False, allow_unicode=True,
                      width=1 << 16)
 
 

@@ -282,3 +282,19 @@ def test_an_export_of_apps_without_provisioning_only():
     only = [{"app_id": "0oaJ", "provisioning_supported": False, "options": {}}]
     data = yaml.safe_load(export.export_file(only, SELECTION)["content"])
     assert data == {"app_provisioning_connection": {}, "app_provisioning_baseline": {}, "app_provisioning_apps": []}
+
+
+def test_the_file_is_written_from_ansible_s_own_string_types_too():
+    """ansible-core 2.16 and 2.17 hand a filter AnsibleUnsafeText keys and values, which YAML's safe dumper refuses
+    (and whose str() keeps its type)."""
+    class Text(str):
+        def __str__(self):
+            return self
+
+    class Mapping(dict):
+        pass
+
+    data = Mapping({Text("state"): Text("enabled"), Text("profile"): Mapping({Text("auth_scheme"): Text("TOKEN")}),
+                    Text("apps"): [Mapping({Text("app_id"): Text("0oa1"), Text("n"): 3, Text("on"): True})]})
+    assert export._dump(data) == export._dump({"state": "enabled", "profile": {"auth_scheme": "TOKEN"},
+                                               "apps": [{"app_id": "0oa1", "n": 3, "on": True}]})
