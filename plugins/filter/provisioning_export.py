@@ -25,11 +25,11 @@ def provisioning_export(reads, selection, filter=None, include_inactive=False): 
         raise AnsibleFilterError("provisioning_export cannot write the export: {0}".format(to_native(exc)))
 
 
-def provisioning_export_selection(listing, filtered=None, apps=None, include_inactive=False):
+def provisioning_export_selection(listing, filtered=None, apps=None, include_inactive=False, filter=None):  # pylint: disable=redefined-builtin
     for name, value in (("listing", listing), ("filtered", filtered), ("apps", apps)):
         if value is not None and not isinstance(value, list):
             raise AnsibleFilterError("provisioning_export_selection: {0} must be a list (or none).".format(name))
-    return select(apps or [], listing, filtered, bool(include_inactive))
+    return select(apps or [], listing, filtered, bool(include_inactive), filter or None)
 
 
 class FilterModule(object):

@@ -28,7 +28,11 @@ from collections import Counter
 
 from ansible_collections.oktaops.okta.plugins.module_utils._app_connection import SCHEMES, put_path, view
 from ansible_collections.oktaops.okta.plugins.module_utils._features import feature_argument_spec, from_wire
-from ansible_collections.oktaops.okta.plugins.module_utils._apps import PAGE_LIMIT, resolve_label
+from ansible_collections.oktaops.okta.plugins.module_utils._apps import (
+    PAGE_LIMIT,
+    filter_names_status,
+    resolve_label,
+)
 
 # Option of okta_app_provisioning (and of the role) -> the feature it holds, in the order they are written.
 FEATURE_OPTIONS = (("user_provisioning", "USER_PROVISIONING"), ("inbound_provisioning", "INBOUND_PROVISIONING"))
@@ -231,12 +235,14 @@ def _brief(app):
     return dict((key, app.get(key)) for key in ("id", "label", "name", "status"))
 
 
-def select(listed, listing=None, filtered=None, include_inactive=False):
+def select(listed, listing=None, filtered=None, include_inactive=False, filter_expression=None):
     """The apps to export, sorted by label then id, and the problems that stop the export.
 
     ``listed`` is ``app_provisioning_apps`` (items with ``app_id`` or ``app_label``), resolved against ``listing``
-    (every app of the org); ``filtered`` the apps the filter matched, of which only ACTIVE ones unless
-    ``include_inactive``. Returns ``{"apps": [...], "problems": [...], "requests": n}`` (the listings' requests).
+    (every app of the org); ``filtered`` the apps ``filter_expression`` matched (listed with every status), of which
+    only ACTIVE ones unless ``include_inactive`` or the filter names ``status``: the rule of okta_app_info, which the
+    main entry point lists with (:func:`_apps.filter_names_status`). Returns ``{"apps": [...], "problems": [...],
+    "requests": n}`` (the listings' requests).
     """
     problems = []
     chosen = {}
@@ -254,8 +260,9 @@ def select(listed, listing=None, filtered=None, include_inactive=False):
             problems.append(problem)
         else:
             chosen[app_id] = by_id[app_id]
+    every_status = include_inactive or filter_names_status(filter_expression)
     for app in filtered or []:
-        if include_inactive or app.get("status") == "ACTIVE":
+        if every_status or app.get("status") == "ACTIVE":
             chosen.setdefault(app.get("id"), app)
     apps = sorted((_brief(app) for app in chosen.values()), key=lambda app: (app["label"] or "", app["id"] or ""))
     requests = sum(listing_requests(apps_listed) for apps_listed in (listing, filtered) if apps_listed is not None)
@@ -341,7 +348,8 @@ def render(export):
     ]
     if filter_expression:
         lines.append("# Selection: the filter {0}{1}, and the listed apps.".format(
-            _comment_text(filter_expression), "" if include_inactive else " (active apps only)"))
+            _comment_text(filter_expression),
+            "" if include_inactive or filter_names_status(filter_expression) else " (active apps only)"))
     if export["write_only"]:
         lines.append("# Write-only settings are not exported (Okta never returns them). Give them from Ansible Vault")
         lines.append("# in the app's connection.profile before its connection is set up again or enabled:")

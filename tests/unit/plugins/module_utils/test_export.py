@@ -232,6 +232,9 @@ def test_select_keeps_active_filter_matches_unless_inactive_ones_are_wanted_and_
     with_inactive = export.select([], None, filtered, include_inactive=True)
     assert [app["id"] for app in with_inactive["apps"]] == ["0oa5", "0oa4", "0oa1"]
     assert with_inactive["requests"] == 1
+    # a filter that names status decides it, as okta_app_info and the main entry point do
+    by_status = export.select([], None, filtered, filter_expression='status eq "INACTIVE"')
+    assert [app["id"] for app in by_status["apps"]] == ["0oa5", "0oa4", "0oa1"]
 
 
 def test_listing_requests_are_pages_of_200():
