@@ -8,8 +8,8 @@ output, vendored as tests/spec/okta-management-subset.yaml:
 
     python3 hacking/cut_okta_spec.py management-oneOfInheritance.yaml tests/spec/okta-management-subset.yaml
 
-with the collection importable (``make link``, then ``PYTHONPATH=.build/collections``; ``. ../testenv.sh`` sets it
-in a worktree): the operations to keep are the collection's endpoint table and the tests' extras.
+with the collection importable (``make link``, then ``PYTHONPATH=.build/collections``): the operations to keep are
+the collection's endpoint table and the tests' extras.
 
 The input is ``management-oneOfInheritance.yaml`` from https://github.com/okta/okta-management-openapi-spec
 (``dist/<version>/``); that variant writes the polymorphic answers (features, apps) inline as ``oneOf`` with a
