@@ -378,6 +378,30 @@ EXAMPLES = r"""
     - name: Show the settings that differ
       ansible.builtin.debug:
         msg: "{{ drift.results | selectattr('changed') | map(attribute='changed_settings') | list }}"
+
+- name: Office 365 - the administrator's credentials go in the write that sets up the connection
+  oktaops.okta.okta_app_provisioning:
+    org_url: https://acme.okta.com
+    api_token: "{{ okta_api_token }}"
+    app_label: Microsoft Office 365
+    connection:
+      state: enabled
+      profile:
+        auth_scheme: OAUTH2
+        settings:
+          admin_username: "{{ vault_o365_admin_username }}"
+          admin_password: "{{ vault_o365_admin_password }}"
+    user_provisioning:
+      create:
+        lifecycle_create: {status: ENABLED}
+  register: o365
+  # Until an administrator grants consent at o365.authorize_url, the task fails with consent_required: true
+  failed_when: o365 is failed and not o365.consent_required | default(false)
+
+- name: Say where to grant consent
+  ansible.builtin.debug:
+    msg: "Open {{ o365.authorize_url }} as an Office 365 administrator, then run again."
+  when: o365.consent_required | default(false)
 """
 
 RETURN = r"""
