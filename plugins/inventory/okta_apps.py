@@ -185,7 +185,8 @@ from ansible_collections.oktaops.okta.plugins.module_utils._apps import (
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
 from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import LIST_APPS
-from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError, describe_failure
+from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
+from ansible_collections.oktaops.okta.plugins.module_utils._failures import describe_failure
 from ansible_collections.oktaops.okta.plugins.module_utils._features import features_path, read_features
 from ansible_collections.oktaops.okta.plugins.module_utils._settings import MissingLibrary, build_client, org_url_of
 

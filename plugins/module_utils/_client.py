@@ -49,7 +49,8 @@ BACKOFF_BASE = 1.0
 BACKOFF_CAP = 30.0
 LOOPBACK_NAMES = ("localhost",)
 
-_LINK_RE = re.compile(r'<([^>]+)>\s*;\s*([^,]*)')
+# Compiled (and cached by re) on the first list read, not on every module run.
+_LINK_PATTERN = r'<([^>]+)>\s*;\s*([^,]*)'
 
 
 class OktaResponse(object):
@@ -142,7 +143,7 @@ def is_loopback(host):
 def parse_links(header):
     """Map ``rel`` to URL for an RFC 8288 ``Link`` header."""
     links = {}
-    for url, params in _LINK_RE.findall(header or ""):
+    for url, params in re.findall(_LINK_PATTERN, header or ""):
         for param in params.split(";"):
             name, _sep, value = param.strip().partition("=")
             if name.strip().lower() == "rel":
@@ -320,8 +321,10 @@ class OktaClient(object):
                 kind="timeout", method=method, path=short_path, attempts=attempts)
             return failure, self.backoff(attempts), None
         except requests.exceptions.ConnectionError as exc:
+            from ansible_collections.oktaops.okta.plugins.module_utils._failures import short_exception
+
             failure = OktaError(
-                "the connection to {0} failed or was dropped ({1})".format(self.base_url, _short_exc(exc)),
+                "the connection to {0} failed or was dropped ({1})".format(self.base_url, short_exception(exc)),
                 kind="network", method=method, path=short_path, attempts=attempts)
             return failure, self.backoff(attempts), None
         except (requests.exceptions.RequestException, ValueError) as exc:
@@ -347,51 +350,22 @@ class OktaClient(object):
             try:
                 body = resp.json()
             except ValueError:
-                raise OktaError(
-                    "Okta answered {0} {1} with a body that is not JSON ({2}); a proxy or captive portal "
-                    "may be in the way".format(resp.status_code, resp.reason or "", _content_kind(resp)),
-                    kind="invalid_response", status=resp.status_code, request_id=request_id,
-                    method=method, path=short_path)
+                from ansible_collections.oktaops.okta.plugins.module_utils._failures import not_json_failure
+
+                raise not_json_failure(resp, method, short_path)
         return OktaResponse(resp.status_code, resp.headers, body, request_id)
 
     def _http_error(self, resp, method, short_path, attempts):
-        request_id = resp.headers.get("X-Okta-Request-Id")
-        payload = None
-        try:
-            payload = resp.json()
-        except ValueError:
-            payload = None
-        if isinstance(payload, dict) and ("errorCode" in payload or "errorSummary" in payload):
-            causes = [c.get("errorSummary") for c in payload.get("errorCauses") or [] if isinstance(c, dict)]
-            summary = payload.get("errorSummary")
-            code = payload.get("errorCode")
-            reason = "Okta answered {0} {1}: {2}".format(resp.status_code, code or "", summary or "")
-            if causes:
-                reason = "{0} ({1})".format(reason, "; ".join(c for c in causes if c))
-            return OktaError(reason, status=resp.status_code, error_code=code, error_summary=summary,
-                             error_causes=causes, error_id=payload.get("errorId"), request_id=request_id,
-                             method=method, path=short_path, attempts=attempts)
-        if isinstance(payload, dict) and "error" in payload:
-            summary = payload.get("error_description")
-            reason = "Okta answered {0} {1}: {2}".format(resp.status_code, payload.get("error"), summary or "")
-            return OktaError(reason, status=resp.status_code, error_code=payload.get("error"),
-                             error_summary=summary, request_id=request_id, method=method, path=short_path,
-                             attempts=attempts)
-        reason = "Okta answered {0} {1} with a body that is not an Okta error ({2}); a proxy or load balancer " \
-                 "may have answered instead of Okta".format(resp.status_code, resp.reason or "", _content_kind(resp))
-        return OktaError(reason, status=resp.status_code, request_id=request_id, method=method, path=short_path,
-                         attempts=attempts)
+        # Imported on failure only: a run whose calls succeed does not compile the failure wording (AnsiballZ
+        # compiles every imported module_utils file from source on each run; see the performance guide).
+        from ansible_collections.oktaops.okta.plugins.module_utils._failures import error_from_answer
+
+        return error_from_answer(resp, method, short_path, attempts)
 
     def _tls_error(self, exc, method, short_path, attempts):
-        text = str(exc)
-        if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
-            where = "the CA bundle in ca_path ({0})".format(self.ca_path) if self.ca_path else "the system CA bundle"
-            reason = ("TLS certificate verification failed for {0}: its certificate is not trusted by {1}. "
-                      "If the org sits behind a TLS-inspecting proxy, set ca_path to a PEM bundle with that "
-                      "proxy's CA; do not turn validate_certs off against a real org".format(self.base_url, where))
-        else:
-            reason = "the TLS handshake with {0} failed ({1})".format(self.base_url, _short_exc(exc))
-        return OktaError(reason, kind="tls", method=method, path=short_path, attempts=attempts)
+        from ansible_collections.oktaops.okta.plugins.module_utils._failures import tls_failure
+
+        return tls_failure(exc, self.base_url, self.ca_path, method, short_path, attempts)
 
     # -- waiting -------------------------------------------------------------------------------
 
@@ -480,17 +454,3 @@ class _RetryOuter(Exception):
         super(_RetryOuter, self).__init__(failure.reason)
         self.failure = failure
         self.wait = wait
-
-
-def _short_exc(exc):
-    text = str(exc)
-    # urllib3 wraps the interesting part deep inside; keep the innermost reason short.
-    match = re.search(r"\(Caused by [A-Za-z]+\((.*)\)\)$", text)
-    if match:
-        text = match.group(1)
-    return text[:300]
-
-
-def _content_kind(resp):
-    ctype = (resp.headers.get("Content-Type") or "no content type").split(";")[0]
-    return "{0}, {1} bytes".format(ctype, len(resp.content or b""))

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 
-from collections import namedtuple
 from urllib.parse import quote
 
 READ_SCOPE = "okta.apps.read"
@@ -29,9 +28,30 @@ MANAGE_SCOPE = "okta.apps.manage"
 
 _PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 
-Target = namedtuple("Target", "endpoint path action not_found")
-Target.__doc__ = """One endpoint for given values: the concrete ``path``, the ``action`` a failure starts with and the
-``not_found`` wording of a 404 (None: the generic "not found"). ``OktaModule.call`` takes it as its action."""
+
+class Target(object):
+    """One endpoint for given values: the concrete ``path``, the ``action`` a failure starts with and the
+    ``not_found`` wording of a 404 (None: the generic "not found"). ``OktaModule.call`` takes it as its action.
+
+    A plain class, not a namedtuple: ``namedtuple`` compiles its methods with ``exec`` on every module run."""
+
+    __slots__ = ("endpoint", "path", "action", "not_found")
+
+    def __init__(self, endpoint, path, action, not_found):
+        self.endpoint = endpoint
+        self.path = path
+        self.action = action
+        self.not_found = not_found
+
+    def __repr__(self):
+        return "Target({0!r}, {1!r})".format(self.endpoint, self.path)
+
+    def __eq__(self, other):
+        return isinstance(other, Target) and (self.endpoint, self.path, self.action, self.not_found) == (
+            other.endpoint, other.path, other.action, other.not_found)
+
+    def __hash__(self):
+        return hash((self.path, self.action))
 
 
 class Endpoint(object):
@@ -47,8 +67,9 @@ class Endpoint(object):
         self.failure = failure
         self.not_found = not_found
         self.names = tuple(_PLACEHOLDER_RE.findall(path))
-        pieces = _PLACEHOLDER_RE.split(path)[::2]  # the literal text between the placeholders
-        self._pattern = re.compile("^{0}$".format("[^/]+".join(re.escape(piece) for piece in pieces)))
+        # Compiled on the first match only: a module run that matches no request (every run that succeeds) would
+        # otherwise build a regular expression per row on import.
+        self._pattern = None
 
     def __repr__(self):
         return "Endpoint({0} {1})".format(self.method, self.path)
@@ -72,7 +93,12 @@ class Endpoint(object):
 
     def matches(self, method, path):
         """Whether a request ``method`` to the concrete ``path`` is a call of this endpoint."""
-        return method == self.method and path is not None and self._pattern.match(path) is not None
+        if method != self.method or path is None:
+            return False
+        if self._pattern is None:
+            pieces = _PLACEHOLDER_RE.split(self.path)[::2]  # the literal text between the placeholders
+            self._pattern = re.compile("^{0}$".format("[^/]+".join(re.escape(piece) for piece in pieces)))
+        return self._pattern.match(path) is not None
 
 
 _APP_NOT_FOUND = "app {appId} was not found; check app_id"

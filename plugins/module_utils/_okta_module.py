@@ -21,7 +21,7 @@ from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.oktaops.okta.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
 from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import MANAGE_SCOPE, READ_SCOPE, Target
-from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError, describe_failure
+from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
 from ansible_collections.oktaops.okta.plugins.module_utils._settings import (
     ORG_URL_ENV,
     MissingLibrary,
@@ -156,6 +156,9 @@ class OktaModule(AnsibleModule):
         if callable(hint):  # wording that needs the failure itself
             hint = hint(exc)
         scopes = self.oauth.granted_scopes if self.oauth is not None else None
+        # Imported on failure only (see _failures.py).
+        from ansible_collections.oktaops.okta.plugins.module_utils._failures import describe_failure
+
         self.fail_json(msg=describe_failure(action, exc, not_found=not_found, scopes=scopes, hint=hint), **fields)
 
     def resolve_app_id(self):

@@ -34,7 +34,8 @@ OktaError) names a Python library that must be installed, with its import traceb
 from __future__ import annotations
 
 from ansible_collections.oktaops.okta.plugins.module_utils._client import OktaClient
-from ansible_collections.oktaops.okta.plugins.module_utils._errors import READ_SCOPE, OktaError
+from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import READ_SCOPE
+from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
 from ansible_collections.oktaops.okta.plugins.module_utils._record import field, record
 
 # Environment variables read when no credential option is given, first found wins.

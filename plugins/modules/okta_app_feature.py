@@ -396,7 +396,6 @@ from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     capabilities_argument_spec,
     diff_view,
     feature_input_problems,
-    okta_spelling,
     plan_feature,
     provisioning_hints,
     read_features,
@@ -435,12 +434,13 @@ def main():
     if not outcome.changed:
         module.exit_json(**result)
 
+    # Imported only for a change: a run with nothing to change does not compile them (see the performance guide).
+    from ansible_collections.oktaops.okta.plugins.module_utils._feature_body import okta_spelling
+    from ansible_collections.oktaops.okta.plugins.module_utils._writes import write_feature
+
     if module.check_mode:
         result["feature"] = dict(current, capabilities=okta_spelling(outcome.after, current.get("capabilities")))
         module.exit_json(**result)
-
-    # Imported only for a write: a run with nothing to change does not compile it (see the performance guide).
-    from ansible_collections.oktaops.okta.plugins.module_utils._writes import write_feature
 
     result["feature"] = write_feature(module, app_id, feature, outcome, desired, result=known)
     module.exit_json(**result)

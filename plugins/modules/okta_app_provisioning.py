@@ -529,12 +529,12 @@ from ansible_collections.oktaops.okta.plugins.module_utils._app_connection impor
     unsupported_message,
 )
 from ansible_collections.oktaops.okta.plugins.module_utils._endpoints import GET_CONNECTION, LIST_FEATURES
+from ansible_collections.oktaops.okta.plugins.module_utils._feature_body import okta_spelling
 from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     FEATURES,
     PROVISIONING_UNSUPPORTED,
     feature_argument_spec,
     feature_input_problems,
-    okta_spelling,
     plan_feature,
     provisioning_hints,
     read_features,

@@ -15,8 +15,8 @@ import re
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 # Module utils that the architecture section puts below the module base: they must not import Ansible.
-PURE = ("_app_connection.py", "_apps.py", "_client.py", "_endpoints.py", "_errors.py", "_export.py", "_features.py",
-        "_oauth.py", "_record.py", "_role.py", "_settings.py")
+PURE = ("_app_connection.py", "_apps.py", "_client.py", "_endpoints.py", "_errors.py", "_export.py", "_failures.py",
+        "_feature_body.py", "_features.py", "_oauth.py", "_record.py", "_role.py", "_settings.py")
 # The module layer: the module utils that take the calling OktaModule, placed together above the others.
 MODULE_LAYER = ("_okta_module.py", "_writes.py")
 

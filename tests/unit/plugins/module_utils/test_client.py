@@ -913,3 +913,4 @@ def test_request_exception_quoting_the_header_is_not_echoed(rsps, client, fake_t
 
 def test_user_agent_constant_matches_version_module():
     assert _client.USER_AGENT.startswith("oktaops.okta/{0} python/".format(_client.COLLECTION_VERSION))
+

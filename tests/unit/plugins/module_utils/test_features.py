@@ -16,9 +16,9 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.oktaops.okta.plugins.module_utils import _features as caps
 from ansible_collections.oktaops.okta.tests.utils import okta_spec
+from ansible_collections.oktaops.okta.plugins.module_utils._feature_body import body_problems
 from ansible_collections.oktaops.okta.plugins.module_utils._features import (
     FEATURES,
-    body_problems,
     capabilities_argument_spec,
     diff_view,
     feature_input_problems,
@@ -823,9 +823,9 @@ def test_strategy_currents_are_valid_under_the_schema(schemas, case):
 # ---------------------------------------------------------------------------------------------------------------
 
 from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError  # noqa: E402
+from ansible_collections.oktaops.okta.plugins.module_utils._feature_body import okta_spelling  # noqa: E402
 from ansible_collections.oktaops.okta.plugins.module_utils._features import (  # noqa: E402
     FeaturesRead,
-    okta_spelling,
     provisioning_problem,
 )
 

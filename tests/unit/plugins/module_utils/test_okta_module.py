@@ -14,7 +14,8 @@ from responses import matchers
 
 
 from ansible_collections.oktaops.okta.plugins.module_utils import _settings
-from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError, describe_failure
+from ansible_collections.oktaops.okta.plugins.module_utils._errors import OktaError
+from ansible_collections.oktaops.okta.plugins.module_utils._failures import describe_failure
 from ansible_collections.oktaops.okta.plugins.module_utils._features import provisioning_disabled
 from ansible_collections.oktaops.okta.plugins.module_utils._okta_module import OktaModule, okta_argument_spec
 from ansible_collections.oktaops.okta.plugins.modules import okta_app_feature_info
