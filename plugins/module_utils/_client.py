@@ -167,6 +167,11 @@ def _int_header(headers, name):
         return None
 
 
+def _keep_authorization(request):
+    """requests' ``auth`` hook of the client's session: the request keeps the Authorization header it was given."""
+    return request
+
+
 class OktaClient(object):
     """A small client for the Okta Management API on one ``requests.Session``.
 
@@ -209,6 +214,10 @@ class OktaClient(object):
         self.rand = rand
         self.session = session or requests.Session()
         self.session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
+        # requests reads ~/.netrc for every request sent without ``auth``, and a netrc entry for the org's host
+        # would replace the token's Authorization header with Basic credentials. The client sets the header
+        # itself (_prepare), so the session's auth hook leaves the request as it is, and netrc is never read.
+        self.session.auth = _keep_authorization
         self.requests_sent = 0
         self._pause_until = None
         self._sending = False

@@ -914,3 +914,18 @@ def test_request_exception_quoting_the_header_is_not_echoed(rsps, client, fake_t
 def test_user_agent_constant_matches_version_module():
     assert _client.USER_AGENT.startswith("oktaops.okta/{0} python/".format(_client.COLLECTION_VERSION))
 
+
+@pytest.mark.parametrize("kind", ["api_token", "access_token"])
+def test_a_netrc_entry_for_the_org_does_not_replace_the_token(rsps, client, tmp_path, monkeypatch, kind):
+    # requests applies ~/.netrc to requests sent without auth; curl users often have one for the org's host.
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine acme.okta.com login someone password netrc-password\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("NETRC", str(netrc))
+    assert requests.utils.get_netrc_auth(ORG + "/") == ("someone", "netrc-password")  # the entry is read
+    rsps.add("GET", FEATURES, json=[FEATURE], status=200)
+    credentials = {"api_token": dict(api_token=TOKEN), "access_token": dict(access_token=ACCESS, api_token=None)}
+    client(**credentials[kind]).get_json("/api/v1/apps/{0}/features".format(APP))
+    sent = rsps.calls[0].request.headers["Authorization"]
+    assert sent == ("SSWS " + TOKEN if kind == "api_token" else "Bearer " + ACCESS)
