@@ -56,7 +56,7 @@ SHARED_OPTIONS = (
     ("limit", 50, 10, "a token's requests per window on /api/v1/apps*, measurements 1 and 2"),
     ("limit-org", 100, 20, "the org's requests per window on /api/v1/apps*, measurements 1 and 2"),
     ("org-apps", 250, 60, "N, apps in the org of measurements 1 and 2, the 35 seed apps included"),
-    ("repeat", 3, 1, "rounds (A then B) of measurements 4b and 4c"),
+    ("repeat", 5, 1, "rounds (A then B) of measurements 4b and 4c"),
 )
 MEASUREMENTS = tuple(m.NUMBER for m in ALL)
 TARGETS = {name: value for m in ALL for name, value in m.TARGETS.items()}
