@@ -44,6 +44,10 @@ _FIELDS = (
     ("client_id", ("profile", "clientId"), ("profile", "clientId"), ("OAUTH2",)),
     ("rotation_mode", ("profile", "signing", "rotationMode"), ("profile", "signing", "rotationMode"), ("OAUTH2",)),
 )
+# Values of _FIELDS that Okta's response schema does not promise: ProvisioningConnectionResponseProfile lists no
+# clientId (only the spec's Org2Org example returns one). When an answer lacks one, it cannot be compared: it is sent
+# with the writes a run makes anyway, as the credentials are, so that no run writes for it on every run.
+_UNPROMISED = ("client_id",)
 # The write-only credentials: option name -> (wire path in the request body, scheme that takes it, diff placeholder)
 _SECRETS = (
     ("token", ("profile", "token"), "TOKEN", TOKEN_PLACEHOLDER),
@@ -308,7 +312,8 @@ def plan_connection(connection, state, profile=None, update_credentials="on_crea
 
     * The profile is updated (one POST) when a value Okta returns differs: the scheme, the base URL, the
       client id or the rotation mode. Values the task does not name are not compared, and are sent as Okta
-      holds them so the update never resets them.
+      holds them so the update never resets them. A client id that Okta's answer leaves out (its schema does not
+      promise one) is not compared: it is sent as the credentials are (below).
     * The credentials given (token, Office 365 admin user name and password) are write-only. They are sent
       with every write the run makes anyway: a profile update, and the write that enables the connection,
       which then is one ``POST ...?activate=true`` carrying them (so a connection set up for the first time
@@ -328,17 +333,25 @@ def plan_connection(connection, state, profile=None, update_credentials="on_crea
     status_change = current["status"] != wanted_status
     enabling = status_change and wanted_status == "ENABLED"
     changes = []
+    unread = []  # values given that Okta's answer does not hold (see _UNPROMISED)
     if flat:
         if current["auth_scheme"] != flat["auth_scheme"]:
             changes.append("profile.authScheme")
         for name, _send, read, _schemes in _FIELDS:
-            if name in flat and current.get(name) != flat[name]:
+            if name not in flat:
+                continue
+            if name in _UNPROMISED and name not in current and current["auth_scheme"] == flat["auth_scheme"]:
+                unread.append(".".join(read))
+            elif current.get(name) != flat[name]:
                 changes.append(".".join(read))
     profile_changed = bool(changes)
     given = [secret for secret in _SECRETS if secret[0] in flat]
-    send_credentials = bool(given) and (profile_changed or enabling or update_credentials == "always")
+    with_writes = profile_changed or enabling or update_credentials == "always"
+    send_credentials = bool(given) and with_writes
     sent = given if send_credentials else []
     changes.extend(".".join(secret[1]) for secret in sent)
+    if with_writes:
+        changes.extend(unread)
     body = None
     if changes:
         body = _body(current, flat)
@@ -390,10 +403,14 @@ def _diff_side(flat_view, sent):
 
 
 def connection_unapplied(expected, connection):
-    """Dotted wire paths of values the update set that Okta's answer does not hold."""
+    """Dotted wire paths of values the update set that Okta's answer does not hold.
+
+    A value of _UNPROMISED that the answer leaves out altogether cannot be checked, and is not reported."""
     got = view(connection)
     missing = []
     for name, value in sorted(expected.items()):
+        if name in _UNPROMISED and name not in got:
+            continue
         if got.get(name) != value:
             missing.append("profile.authScheme" if name == "auth_scheme" else
                            ".".join([f[2] for f in _FIELDS if f[0] == name][0]))

@@ -77,6 +77,10 @@ options:
       client_id:
         description:
           - The client id of the OAuth 2.0 service app in the target org (V(OAUTH2), Okta Org2Org only).
+          - Compared with the client id in Okta's answer. Okta's response schema does not promise one; when the
+            answer has none, it is sent as the credentials are (with a write that happens for another reason, such
+            as enabling the connection, or on every run with O(update_credentials=always)), so the task does not
+            report V(changed) on every run.
         type: str
         aliases: [clientId]
       settings:

@@ -254,6 +254,34 @@ def test_oauth2_org2org_rotation_mode(emu, play):
     assert [e["method"] for e in emu.requests()] == ["GET", "GET"]  # label lookup + connection
 
 
+def test_org2org_answer_without_client_id(emu, play):
+    """Okta's response schema lists no profile.clientId: against answers without it, the first run sends the client
+    id with the write that enables the connection, and a rerun reads only, in check mode as in a real run."""
+    fresh = {"label": "Org2Org Quiet", "name": "okta_org2org", "provisioning": False,
+             "connection": {"authScheme": "OAUTH2", "signing": {"rotationMode": "AUTO"}, "returnsClientId": False}}
+    app_id = emu.admin("POST", "/_admin/apps", json=fresh)[0]["id"]
+    args = {"app_id": app_id, "profile": {"auth_scheme": "OAUTH2", "client_id": "0oaQUIET1234567890ab",
+                                          "signing": {"rotation_mode": "AUTO"}}}
+    first = play([task(args)], diff=True)
+    assert first.status(0) == "changed", first.stdout
+    assert first[0]["changed_settings"] == ["status", "profile.clientId"]
+    assert calls(emu) == [("GET", "/", None, False), ("POST", "/", "true", False)]
+    assert emu.requests()[1]["body"] == {"profile": {"authScheme": "OAUTH2", "clientId": "0oaQUIET1234567890ab",
+                                                     "signing": {"rotationMode": "AUTO"}}}
+    app = emu.state()["apps"][app_id]
+    assert app["connection"]["status"] == "ENABLED" and "clientId" not in app["connection"]["profile"]
+    assert app["connection_client_id"] == "0oaQUIET1234567890ab"
+    clear_log(emu)
+    for check_mode in (True, False):
+        again = play([task(args)], check=check_mode)
+        assert again.rc == 0 and again.status(0) == "ok", again.stdout
+    assert [e["method"] for e in emu.requests()] == ["GET", "GET"]
+    # update_credentials=always sends it on its own, as it does the credentials
+    always = play([task(dict(args, update_credentials="always"))])
+    assert always.status(0) == "changed" and always[0]["changed_settings"] == ["profile.clientId"]
+    assert [e["method"] for e in emu.requests()][-1] == "POST"
+
+
 def test_unknown_connection_fails_saying_why(emu, play):
     created = emu.admin("POST", "/_admin/apps", json={"label": "Intranet Links", "name": "bookmark", "signOnMode": "BOOKMARK"})
     app_id = created[0]["id"]

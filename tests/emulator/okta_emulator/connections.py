@@ -77,7 +77,8 @@ def initial_connection(name, seed_conn, provisioning):
     seed_conn = seed_conn or {}
     if not isinstance(seed_conn, dict):
         raise ValueError("'connection' must be an object")
-    unknown = set(seed_conn) - {"authScheme", "baseUrl", "clientId", "signing", "hasToken", "hasSettings", "consent"}
+    unknown = set(seed_conn) - {"authScheme", "baseUrl", "clientId", "signing", "hasToken", "hasSettings", "consent",
+                                "returnsClientId"}
     if unknown:
         raise ValueError("unknown connection key(s) %s" % ", ".join(sorted(unknown)))
     schemes = connection_schemes(name)
@@ -103,6 +104,9 @@ def initial_connection(name, seed_conn, provisioning):
         "hasSettings": bool(seed_conn.get("hasSettings", provisioning and name == "office365")),
         "consent": consent,
         "consentState": secrets.token_urlsafe(16) if consent else None,
+        # Okta's response schema does not list profile.clientId (only its Org2Org example returns it): false
+        # answers as that schema allows, without it.
+        "returnsClientId": bool(seed_conn.get("returnsClientId", True)),
     }
     return conn, (provisioning and scheme != "UNKNOWN")
 
@@ -232,6 +236,7 @@ def apply_connection_request(app, body):
         "hasSettings": "settings" in profile or conn["hasSettings"],
         "consent": conn["consent"],
         "consentState": conn["consentState"],
+        "returnsClientId": conn["returnsClientId"],
     }
     if app["name"] in CONSENT_APPS and new["consent"] != "granted":
         # the profile is written: the connection now waits for consent (the link stays the same until it is given)
@@ -254,7 +259,7 @@ def render_connection(app, base):
         out["baseUrl"] = conn["baseUrl"]
     profile = {"authScheme": conn["authScheme"]}
     if conn["authScheme"] == "OAUTH2":
-        if conn["clientId"]:
+        if conn["clientId"] and conn["returnsClientId"]:
             profile["clientId"] = conn["clientId"]
         if conn["signing"]:
             profile["signing"] = copy.deepcopy(conn["signing"])

@@ -144,6 +144,8 @@ class EmulatorState:
                     "provisioning": app["provisioning"],
                     "features": {n: self.render_feature(app, n, base) for n in app["features"]},
                     "connection": render_connection(app, base),
+                    # what the connection holds, also where its answers leave the client id out (returnsClientId)
+                    "connection_client_id": app["connection"]["clientId"],
                     "token_sets": app["token_sets"],
                 }
                 for app_id, app in ((i, self.apps[i]) for i in self.sorted_ids())

@@ -192,6 +192,49 @@ def test_org2org_oauth_enables_in_one_post():
                                              "signing": {"rotationMode": "AUTO"}}}, True)]
 
 
+# Okta's response schema lists no profile.clientId (only its Org2Org example returns one): an answer without it
+# must neither make every run write nor fail the check of what a write applied.
+ORG2ORG = {"auth_scheme": "OAUTH2", "client_id": "0oaD", "signing": {"rotation_mode": "AUTO"}}
+ORG2ORG_BODY = {"profile": {"authScheme": "OAUTH2", "clientId": "0oaD", "signing": {"rotationMode": "AUTO"}}}
+
+
+def test_a_client_id_the_answer_leaves_out_is_not_compared():
+    enabled = oauth_conn("ENABLED", client_id=None)
+    p = plan_connection(enabled, "enabled", ORG2ORG)
+    assert p.calls == [] and not p.changed and p.changed_settings == []
+
+
+def test_a_client_id_the_answer_leaves_out_goes_with_the_writes_of_the_run():
+    # enabling: one POST ?activate=true carries it
+    p = plan_connection(oauth_conn("DISABLED", client_id=None), "enabled", ORG2ORG)
+    assert p.calls == [("POST", ORG2ORG_BODY, True)]
+    assert p.changed_settings == ["status", "profile.clientId"]
+    # a profile change carries it too, so the update does not leave it to whatever Okta keeps
+    p = plan_connection(oauth_conn("ENABLED", client_id=None), "enabled", dict(ORG2ORG, signing={"rotation_mode": "MANUAL"}))
+    assert p.calls == [("POST", {"profile": {"authScheme": "OAUTH2", "clientId": "0oaD",
+                                             "signing": {"rotationMode": "MANUAL"}}}, False)]
+    assert p.changed_settings == ["profile.signing.rotationMode", "profile.clientId"]
+    # on its own only with update_credentials=always, as the credentials
+    p = plan_connection(oauth_conn("ENABLED", client_id=None), "enabled", ORG2ORG, update_credentials="always")
+    assert p.calls == [("POST", ORG2ORG_BODY, False)] and p.changed_settings == ["profile.clientId"]
+    # disabled and staying so: nothing to write it with
+    assert plan_connection(oauth_conn("DISABLED", client_id=None), "disabled", ORG2ORG).calls == []
+
+
+def test_a_client_id_the_answer_holds_is_compared():
+    assert plan_connection(oauth_conn("ENABLED", client_id="0oaD"), "enabled", ORG2ORG).calls == []
+    p = plan_connection(oauth_conn("ENABLED", client_id="0oaOLD"), "enabled", ORG2ORG)
+    assert p.calls == [("POST", ORG2ORG_BODY, False)] and p.changed_settings == ["profile.clientId"]
+
+
+def test_unapplied_skips_a_client_id_the_answer_leaves_out_only():
+    expected = {"auth_scheme": "OAUTH2", "client_id": "0oaD", "rotation_mode": "AUTO"}
+    assert connection_unapplied(expected, oauth_conn("ENABLED", client_id=None)) == []
+    assert connection_unapplied(expected, oauth_conn("ENABLED", client_id="0oaX")) == ["profile.clientId"]
+    assert connection_unapplied(expected, oauth_conn("ENABLED", client_id=None, mode="MANUAL")) == [
+        "profile.signing.rotationMode"]
+
+
 AUTHORIZE = "https://login.microsoftonline.com/tenant/oauth2/authorize?response_type=code&state=abc"
 
 
