@@ -80,7 +80,9 @@ options:
           - Compared with the client id in Okta's answer. Okta's response schema does not promise one; when the
             answer has none, it is sent as the credentials are (with a write that happens for another reason, such
             as enabling the connection, or on every run with O(update_credentials=always)), so the task does not
-            report V(changed) on every run.
+            report V(changed) on every run. A profile update of such a connection (its signing settings) needs
+            O(profile.client_id), or the task fails before writing, since the update could lose the client id Okta
+            holds.
         type: str
         aliases: [clientId]
       settings:
@@ -399,6 +401,9 @@ def run(module, app_id):
                  changes=list(the_plan.changed_settings))
     if the_plan.authorize_url:
         known["authorize_url"] = the_plan.authorize_url
+    if the_plan.problem:
+        module.fail_json(msg="Cannot update the provisioning connection of app {0}: {1}.".format(
+            app_id, the_plan.problem), connection=current, **known)
     if the_plan.changed_settings:
         # Only when there is something in it: a converged run's empty list is nothing a playbook acts on.
         module.deprecate(CHANGES_DEPRECATION, version="1.0.0", collection_name="oktaops.okta")

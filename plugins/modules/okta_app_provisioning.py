@@ -85,7 +85,9 @@ options:
               - Compared with the client id in Okta's answer. Okta's response schema does not promise one; when the
                 answer has none, it is sent as the credentials are (with a write that happens for another reason, such
                 as enabling the connection, or on every run with O(connection.update_credentials=always)), so the task
-                does not report V(changed) on every run.
+                does not report V(changed) on every run. A profile update of such a connection (its signing settings)
+                needs O(connection.profile.client_id), or the task fails before writing, since the update could lose the
+                client id Okta holds.
             type: str
             aliases: [clientId]
           settings:
@@ -614,6 +616,9 @@ class Run(object):
         params = module.params["connection"]
         self.conn_current = current
         self.conn_plan = plan_connection(current, params["state"], params["profile"], params["update_credentials"])
+        if self.conn_plan.problem:
+            self.fail("Cannot update the provisioning connection of app {0}: {1}.".format(app_id, self.conn_plan.problem),
+                      connection=current)
         self.result["connection"] = predicted(current, self.conn_plan) if self.conn_plan.changed else current
         self.result["token_sent"] = self.conn_plan.send_token
         self.result["credentials_sent"] = self.conn_plan.send_credentials

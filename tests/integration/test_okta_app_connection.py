@@ -280,6 +280,13 @@ def test_org2org_answer_without_client_id(emu, play):
     always = play([task(dict(args, update_credentials="always"))])
     assert always.status(0) == "changed" and always[0]["changed_settings"] == ["profile.clientId"]
     assert [e["method"] for e in emu.requests()][-1] == "POST"
+    clear_log(emu)
+    # a change of its signing without the client id: the POST could lose it, so the task fails before writing
+    manual = {"app_id": app_id, "profile": {"auth_scheme": "OAUTH2", "signing": {"rotation_mode": "MANUAL"}}}
+    refused = play([task(manual)])
+    assert refused.status(0) == "failed" and "give profile.client_id" in refused[0]["msg"], refused.stdout
+    assert [e["method"] for e in emu.requests()] == ["GET"]
+    assert emu.state()["apps"][app_id]["connection"]["profile"]["signing"] == {"rotationMode": "AUTO"}
 
 
 def test_unknown_connection_fails_saying_why(emu, play):

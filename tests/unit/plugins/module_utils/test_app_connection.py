@@ -227,6 +227,20 @@ def test_a_client_id_the_answer_holds_is_compared():
     assert p.calls == [("POST", ORG2ORG_BODY, False)] and p.changed_settings == ["profile.clientId"]
 
 
+def test_an_org2org_update_without_a_client_id_it_cannot_send_back_is_refused():
+    # signing shows an Org2Org connection; its answer has no client id and the task gives none: the POST would
+    # leave it out, and Okta does not document whether it keeps a value a POST leaves out
+    manual = {"auth_scheme": "OAUTH2", "signing": {"rotation_mode": "MANUAL"}}
+    p = plan_connection(oauth_conn("ENABLED", client_id=None), "enabled", manual)
+    assert p.problem and "profile.client_id" in p.problem and "Org2Org" in p.problem
+    # with the client id given, or held in the answer, the update goes ahead
+    assert plan_connection(oauth_conn("ENABLED", client_id=None), "enabled", dict(manual, client_id="0oaD")).problem is None
+    assert plan_connection(oauth_conn("ENABLED"), "enabled", manual).problem is None
+    # nothing to write, or no signing (Slack, Google, Zoom, Office 365 take no client id): no problem
+    assert plan_connection(oauth_conn("ENABLED", client_id=None, mode="MANUAL"), "enabled", manual).problem is None
+    assert plan_connection(oauth_conn("DISABLED", client_id=None, mode=None), "enabled", None).problem is None
+
+
 def test_unapplied_skips_a_client_id_the_answer_leaves_out_only():
     expected = {"auth_scheme": "OAUTH2", "client_id": "0oaD", "rotation_mode": "AUTO"}
     assert connection_unapplied(expected, oauth_conn("ENABLED", client_id=None)) == []
