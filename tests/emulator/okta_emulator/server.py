@@ -303,7 +303,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                         resp.delay = float(fault.get("delay", 1.0))
                         resp.fault = fault
                 resp.rate = (limit, remaining, reset)
-            entry["refusal"] = resp.refusal  # before the answer leaves, so a client that reads the log sees it
+            # Before the answer leaves, so a client that reads the log right after its answer sees both. A dropped
+            # connection answers nothing: its status stays None.
+            entry["refusal"] = resp.refusal
+            entry["status"] = None if resp.drop else resp.status
         if resp.drop:
             self._drop()
             return
@@ -322,8 +325,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
             return
-        with state.lock:
-            entry["status"] = resp.status
 
     # -- /oauth2: the org authorization server's token endpoint ------------------
     def _oauth(self, path, query_string, raw):
@@ -379,6 +380,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 if fault is not None and fault["type"] == "slow":
                     resp.delay = float(fault.get("delay", 1.0))
             entry["refusal"] = resp.refusal
+            entry["status"] = None if resp.drop else resp.status  # before the answer leaves (see _api)
         if resp.drop:
             self._drop()
             return
@@ -391,8 +393,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
             return
-        with state.lock:
-            entry["status"] = resp.status
 
     def _token(self, state, form, proof, raw):
         """``POST /oauth2/v1/token``: a form body only (RFC 6749 section 4.4 and Okta's spec)."""
