@@ -46,13 +46,6 @@ class Target(object):
     def __repr__(self):
         return "Target({0!r}, {1!r})".format(self.endpoint, self.path)
 
-    def __eq__(self, other):
-        return isinstance(other, Target) and (self.endpoint, self.path, self.action, self.not_found) == (
-            other.endpoint, other.path, other.action, other.not_found)
-
-    def __hash__(self):
-        return hash((self.path, self.action))
-
 
 class Endpoint(object):
     """One row of the table; see the module docstring."""
