@@ -434,13 +434,15 @@ def main():
     if not outcome.changed:
         module.exit_json(**result)
 
-    # Imported only for a change: a run with nothing to change does not compile them (see the performance guide).
-    from ansible_collections.oktaops.okta.plugins.module_utils._feature_body import okta_spelling
-    from ansible_collections.oktaops.okta.plugins.module_utils._writes import write_feature
-
+    # Imported only where they are used: a run with nothing to change compiles neither, a check-mode run not the
+    # writes (see the performance guide).
     if module.check_mode:
+        from ansible_collections.oktaops.okta.plugins.module_utils._feature_body import okta_spelling
+
         result["feature"] = dict(current, capabilities=okta_spelling(outcome.after, current.get("capabilities")))
         module.exit_json(**result)
+
+    from ansible_collections.oktaops.okta.plugins.module_utils._writes import write_feature
 
     result["feature"] = write_feature(module, app_id, feature, outcome, desired, result=known)
     module.exit_json(**result)
