@@ -239,3 +239,28 @@ def test_org2org_rotation_mode_is_compared_and_sent(emu, play):
     clear_log(emu)
     again = play([task(**args)])
     assert again.status(0) == "ok" and calls(emu) == [("GET", "connections/default"), ("GET", "features")]
+
+
+def test_org2org_update_without_the_client_id_its_answer_leaves_out_fails_before_writing(emu, play):
+    # Okta's response schema lists no profile.clientId; a POST without it could lose the one Okta holds
+    quiet = {"label": "Org2Org Quiet", "name": "okta_org2org",
+             "connection": {"authScheme": "OAUTH2", "clientId": "0oaQUIET1234567890ab",
+                            "signing": {"rotationMode": "AUTO"}, "returnsClientId": False}}
+    app_id = emu.admin("POST", "/_admin/apps", json=quiet)[0]["id"]
+    clear_log(emu)
+    manual = {"profile": {"authScheme": "OAUTH2", "signing": {"rotationMode": "MANUAL"}}}
+    for check_mode in (True, False):
+        run = play([task(app_id=app_id, connection=manual)], check=check_mode)
+        assert run.status(0) == "failed" and "give profile.client_id" in run[0]["msg"], run.stdout
+    assert calls(emu) == [("GET", "connections/default")] * 2
+    app = held(emu, app_id)
+    assert app["connection"]["profile"]["signing"] == {"rotationMode": "AUTO"}
+    assert app["connection_client_id"] == "0oaQUIET1234567890ab"
+    # with the client id named, the one POST carries it
+    clear_log(emu)
+    named = {"profile": dict(manual["profile"], clientId="0oaQUIET1234567890ab")}
+    done = play([task(app_id=app_id, connection=named)])
+    assert done.status(0) == "changed", done.stdout
+    assert [e["body"] for e in emu.requests() if e["method"] == "POST"] == [
+        {"profile": {"authScheme": "OAUTH2", "clientId": "0oaQUIET1234567890ab", "signing": {"rotationMode": "MANUAL"}}}]
+    assert held(emu, app_id)["connection"]["profile"]["signing"] == {"rotationMode": "MANUAL"}
